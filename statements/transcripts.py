@@ -1,0 +1,313 @@
+"""Split a transcript's body into opening remarks, questions and answers.
+
+Standard library only (no Django). ``parse`` reads the plain text of a
+statement body (see FORMAT.md, "Transcripts"); ``render`` writes it back.
+
+Rules
+-----
+1. Paragraphs are separated by blank lines; a line holding only white space
+   (U+00A0 included) is blank. Each paragraph is stripped; single newlines
+   inside it are kept.
+2. Label candidate: a paragraph whose first line starts with ``NAME`` or
+   ``NAME (NOTE)``, optional white space, a colon, then any white space or the
+   end of the paragraph. The rest of the paragraph is the turn's first
+   paragraph (possibly empty). NAME cannot contain a colon and a colon followed
+   by anything but white space ends no label, so "10:30: the talks began" and
+   "At 10:30 the talks..." are plain text.
+3. NAME must look like a name, otherwise the paragraph is plain text: at most
+   8 words and 80 characters; it starts with an upper-case letter; it holds
+   only letters, digits, spaces, apostrophes, hyphens, full stops, commas,
+   ampersands and slashes (no quote marks, so '"Note: ...' and '“Note: ...'
+   are plain text); every word is capitalised, a number, or a connector such
+   as "of" or "bin" (so "We discussed three things:" and "Three points:" are
+   plain text); a full stop follows only words of at most four letters ("Mr.",
+   "U.S.", "P.S."). Generic words (Note, Update, Source, Example, Quote, P.S.,
+   N.B., Editor's note, ...) are plain text as well.
+4. A candidate's role is decided in this order:
+   a. ``Question``, ``Q``, ``Reporter``, ``Journalist``, ``Correspondent`` (any
+      case): a question, speaker None.
+   b. ``Answer``, ``A``: an answer, speaker None.
+   c. A reporter or outlet label (below) is a question with speaker None if it
+      asks something: its turn (the text after the colon and the unlabelled
+      paragraphs up to the next candidate) contains "?". If it asks nothing,
+      it is doubtful.
+      - With ``speakers``: any label that ``match_speaker`` does not match to
+        one of them and that is not made of titles alone ("Official
+        Spokesperson"), e.g. "NHK, Takashima", "Beijing Youth Daily".
+      - Without ``speakers``: a label with a comma none of whose
+        comma-separated parts is made of titles alone, e.g. "NHK, Takashima"
+        but not "Official Spokesperson, Shri Arindam Bagchi".
+   d. Any other label is an answer by the name as written (note left out).
+      Without ``speakers``, such a label before the first question is
+      doubtful instead: it may be a heading or a reporter.
+5. A doubtful paragraph is kept as a plain paragraph of the current turn (or
+   of the opening) and is also listed in ``Transcript.ambiguous``.
+6. Unlabelled paragraphs continue the current turn, or the opening before the
+   first turn. Consecutive answers are separate turns. No text is dropped or
+   reordered: the opening, then each turn's label and paragraphs, give back
+   every paragraph of the input in order (``render``).
+"""
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from itertools import takewhile
+from typing import Literal
+
+Role = Literal["question", "answer"]
+
+MAX_LABEL_WORDS = 8
+MAX_LABEL_CHARS = 80
+
+BLANK_LINE = re.compile(r"\n\s*\n")
+LABEL_AT_START = re.compile(
+    r"(?P<label>(?P<name>[^\s:()][^:()\n]*?)\s*(?:\((?P<note>[^()\n]*)\))?)"
+    r"\s*:(?:\s+|\Z)"
+)
+NAME_CHARACTERS = re.compile(r"[\w\s'\u2019.,&/-]+")
+FULL_STOP_AFTER_LONG_WORD = re.compile(r"\w{5,}\.")
+KEY_PUNCTUATION = re.compile(r"[.,]")
+
+QUESTION_LABELS = frozenset(
+    {"question", "q", "reporter", "journalist", "correspondent"}
+)
+ANSWER_LABELS = frozenset({"answer", "a"})
+GENERIC_WORDS = frozenset(
+    {
+        "background",
+        "editor's note",
+        "example",
+        "nb",
+        "note",
+        "ps",
+        "quote",
+        "read more",
+        "see also",
+        "source",
+        "update",
+    }
+)
+NAME_CONNECTORS = frozenset(
+    {"al", "and", "bin", "da", "de", "del", "der", "di", "du", "for", "la", "le"}
+    | {"of", "the", "van", "von"}
+)
+TITLES = (
+    "ambassador",
+    "chancellor",
+    "deputy foreign minister",
+    "deputy minister",
+    "deputy spokesperson",
+    "dr",
+    "foreign minister",
+    "his excellency",
+    "her excellency",
+    "minister",
+    "miss",
+    "mr",
+    "mrs",
+    "ms",
+    "official spokesperson",
+    "president",
+    "press secretary",
+    "prime minister",
+    "prof",
+    "secretary",
+    "secretary of state",
+    "shri",
+    "sir",
+    "smt",
+    "spokesman",
+    "spokesperson",
+    "spokeswoman",
+    "vice president",
+)
+TITLE = re.compile(
+    r"\b(?:" + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True)) + r")\b"
+)
+
+
+@dataclass
+class Turn:
+    role: Role
+    label: str
+    speaker: str | None
+    note: str | None
+    paragraphs: list[str]
+
+
+@dataclass
+class Transcript:
+    opening: list[str] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)
+
+
+class _Verdict(Enum):
+    QUESTION = "question"
+    ANSWER = "answer"
+    DOUBTFUL = "doubtful"
+
+
+@dataclass(frozen=True)
+class _Label:
+    label: str
+    name: str
+    note: str | None
+    text: str
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Return the stripped, non-empty paragraphs of ``text`` (rule 1)."""
+    return [stripped for chunk in BLANK_LINE.split(text) if (stripped := chunk.strip())]
+
+
+def speaker_key(name: str) -> str:
+    """Key for comparing names: titles dropped, case-folded, spaces collapsed."""
+    folded = KEY_PUNCTUATION.sub(" ", _fold(name))
+    return " ".join(TITLE.sub(" ", folded).split())
+
+
+def surname_key(name: str) -> str:
+    """The last word of ``speaker_key(name)``, or "" when nothing is left."""
+    words = speaker_key(name).split()
+    return words[-1] if words else ""
+
+
+def match_speaker(label_name: str, known: list[str]) -> str | None:
+    """Return the name in ``known`` that ``label_name`` refers to, if any.
+
+    An exact ``speaker_key`` match wins; otherwise the surname must match
+    exactly one known name.
+    """
+    key = speaker_key(label_name)
+    if not key:
+        return None
+    exact = [name for name in known if speaker_key(name) == key]
+    if exact:
+        return exact[0]
+    surname = key.split()[-1]
+    by_surname = [name for name in known if surname_key(name) == surname]
+    return by_surname[0] if len(by_surname) == 1 else None
+
+
+def parse(text: str, speakers: list[str] | None = None) -> Transcript:
+    """Split ``text`` into opening remarks and turns (see the module rules)."""
+    paragraphs = split_paragraphs(text)
+    items = list(zip(paragraphs, map(_read_label, paragraphs), strict=True))
+    transcript = Transcript()
+    for index, (paragraph, label) in enumerate(items):
+        if label is not None:
+            verdict = _judge(
+                label,
+                speakers,
+                asks=_turn_asks(label, items[index + 1 :]),
+                question_seen=any(turn.role == "question" for turn in transcript.turns),
+            )
+            if verdict is not _Verdict.DOUBTFUL:
+                transcript.turns.append(_start_turn(label, verdict))
+                continue
+            transcript.ambiguous.append(paragraph)
+        _current_paragraphs(transcript).append(paragraph)
+    return transcript
+
+
+def render(transcript: Transcript) -> str:
+    """Write ``transcript`` back as paragraphs separated by blank lines."""
+    blocks = list(transcript.opening)
+    for turn in transcript.turns:
+        first, *rest = turn.paragraphs
+        blocks.append(f"{turn.label}: {first}".rstrip())
+        blocks.extend(rest)
+    return "\n\n".join(blocks)
+
+
+def _plain_key(name: str) -> str:
+    """``name`` case-folded, without full stops, for the fixed word lists."""
+    return " ".join(_fold(name).replace(".", "").split())
+
+
+def _fold(name: str) -> str:
+    """``name`` case-folded, with typographic apostrophes made plain."""
+    return name.casefold().replace("\u2019", "'")
+
+
+def _read_label(paragraph: str) -> _Label | None:
+    """Return the paragraph's label candidate (rules 2 and 3), if any."""
+    match = LABEL_AT_START.match(paragraph)
+    if match is None:
+        return None
+    name = match["name"]
+    if not _looks_like_name(name) or _plain_key(name) in GENERIC_WORDS:
+        return None
+    note = match["note"]
+    return _Label(
+        label=match["label"].rstrip(),
+        name=name,
+        note=None if note is None else note.strip(),
+        text=paragraph[match.end() :],
+    )
+
+
+def _looks_like_name(name: str) -> bool:
+    words = name.split()
+    return (
+        len(words) <= MAX_LABEL_WORDS
+        and len(name) <= MAX_LABEL_CHARS
+        and name[0].isupper()
+        and NAME_CHARACTERS.fullmatch(name) is not None
+        and FULL_STOP_AFTER_LONG_WORD.search(name) is None
+        and all(_is_capitalised(word) for word in words)
+    )
+
+
+def _is_capitalised(word: str) -> bool:
+    core = word.strip(".,'\u2019&/-")
+    return not core or core[0].isupper() or core[0].isdigit() or core in NAME_CONNECTORS
+
+
+def _turn_asks(label: _Label, later: list[tuple[str, _Label | None]]) -> bool:
+    """Whether the turn ``label`` would open holds a "?" (rule 4c)."""
+    unlabelled = takewhile(lambda item: item[1] is None, later)
+    return "?" in label.text or any("?" in paragraph for paragraph, _ in unlabelled)
+
+
+def _current_paragraphs(transcript: Transcript) -> list[str]:
+    """The paragraph list that an unlabelled paragraph continues (rule 6)."""
+    return transcript.turns[-1].paragraphs if transcript.turns else transcript.opening
+
+
+def _is_reporter(name: str, speakers: list[str] | None) -> bool:
+    """Whether ``name`` is a reporter or an outlet (rule 4c)."""
+    if speakers is None:
+        parts = name.split(",")
+        return len(parts) > 1 and all(speaker_key(part) for part in parts)
+    return bool(speaker_key(name)) and match_speaker(name, speakers) is None
+
+
+def _judge(
+    label: _Label, speakers: list[str] | None, *, asks: bool, question_seen: bool
+) -> _Verdict:
+    """Decide what a label candidate starts (rule 4)."""
+    key = _plain_key(label.name)
+    if key in QUESTION_LABELS:
+        return _Verdict.QUESTION
+    if key in ANSWER_LABELS:
+        return _Verdict.ANSWER
+    if _is_reporter(label.name, speakers):
+        return _Verdict.QUESTION if asks else _Verdict.DOUBTFUL
+    if speakers is None and not question_seen:
+        return _Verdict.DOUBTFUL
+    return _Verdict.ANSWER
+
+
+def _start_turn(label: _Label, verdict: _Verdict) -> Turn:
+    is_named_answer = (
+        verdict is _Verdict.ANSWER and _plain_key(label.name) not in ANSWER_LABELS
+    )
+    return Turn(
+        role="question" if verdict is _Verdict.QUESTION else "answer",
+        label=label.label,
+        speaker=label.name if is_named_answer else None,
+        note=label.note,
+        paragraphs=[label.text],
+    )
