@@ -1,0 +1,239 @@
+"""The statement exchange format (JSON Lines): one record to and from a line.
+
+See FORMAT.md in the shared data folder. ``read_records`` streams a file and
+validates each line into a ``Record``; a bad line becomes a ``LineError``
+with its line number and reason, and never stops the stream.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import slugify
+
+from .models import Statement
+
+MAX_LINE_BYTES = 16 * 1024 * 1024
+REQUIRED_KEYS = ("title", "published", "body")
+KINDS = tuple(Statement.Kind.values)
+STATUSES = tuple(Statement.Status.values)
+# A bare date in the format means noon, London time, that day.
+BARE_DATE_TIME = datetime.time(12, 0)
+
+
+class RecordError(ValueError):
+    pass
+
+
+@dataclass
+class Record:
+    title: str
+    slug: str
+    published_at: datetime.datetime
+    body: str
+    kind: str = Statement.Kind.STATEMENT
+    speakers: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    location: str = ""
+    featured: bool = False
+    lead: str = ""
+    delivered_on: datetime.date | None = None
+    status: str = Statement.Status.PUBLISHED
+
+
+@dataclass
+class LineError:
+    line_number: int
+    reason: str
+
+    def __str__(self):
+        return f"line {self.line_number}: {self.reason}"
+
+
+def _text(data, key, max_length, required=False):
+    value = data.get(key, "")
+    if not isinstance(value, str):
+        raise RecordError(f"{key} must be a string")
+    value = value.strip()
+    if required and not value:
+        raise RecordError(f"{key} is empty")
+    if "\x00" in value:
+        raise RecordError(f"{key} contains a NUL character")
+    if len(value) > max_length:
+        raise RecordError(f"{key} is longer than {max_length} characters")
+    return value
+
+
+def _names(data, key, max_length):
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RecordError(f"{key} must be a list of strings")
+    names = []
+    for name in (" ".join(v.split()) for v in value):
+        if not name or len(name) > max_length:
+            raise RecordError(
+                f"{key} holds an empty name or one over {max_length} characters"
+            )
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _published(value):
+    if not isinstance(value, str):
+        raise RecordError("published must be a string")
+    problem = (
+        f"published {value[:40]!r} is not a date (YYYY-MM-DD) or an ISO 8601 "
+        "datetime with an offset"
+    )
+    try:
+        day = parse_date(value)
+        moment = None if day else parse_datetime(value)
+    except ValueError:
+        raise RecordError(problem) from None
+    if day:
+        return timezone.make_aware(datetime.datetime.combine(day, BARE_DATE_TIME))
+    if moment is None:
+        raise RecordError(problem)
+    if timezone.is_naive(moment):
+        raise RecordError(f"published {value!r} has no UTC offset")
+    return moment
+
+
+def _delivered(value):
+    if value is None:
+        return None
+    try:
+        day = parse_date(value) if isinstance(value, str) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise RecordError(f"delivered {str(value)[:40]!r} is not a date (YYYY-MM-DD)")
+    return day
+
+
+def _choice(data, key, choices, default):
+    value = data.get(key, default)
+    if value not in choices:
+        raise RecordError(
+            f"{key} {str(value)[:40]!r} is not one of {', '.join(choices)}"
+        )
+    return value
+
+
+def make_slug(published_at, title):
+    day = timezone.localdate(published_at).isoformat()
+    return f"{day}-{slugify(title)}"[:200].rstrip("-")
+
+
+def parse_line(raw):
+    """Validate one line of the format into a ``Record``, or raise RecordError."""
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise RecordError("the line is not valid UTF-8") from None
+    except json.JSONDecodeError as error:
+        raise RecordError(
+            f"not valid JSON ({error.msg} at column {error.colno})"
+        ) from None
+    if not isinstance(data, dict):
+        raise RecordError("the line is not a JSON object")
+    missing = [key for key in REQUIRED_KEYS if key not in data]
+    if missing:
+        raise RecordError(f"missing required key(s): {', '.join(missing)}")
+    title = _text(data, "title", 500, required=True)
+    published_at = _published(data["published"])
+    featured = data.get("featured", False)
+    if not isinstance(featured, bool):
+        raise RecordError("featured must be true or false")
+    slug = _text(data, "slug", 200) or make_slug(published_at, title)
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        raise RecordError(f"slug {slug[:40]!r} is not a valid slug") from None
+    return Record(
+        title=title,
+        slug=slug,
+        published_at=published_at,
+        body=_text(data, "body", 5_000_000, required=True),
+        kind=_choice(data, "kind", KINDS, Statement.Kind.STATEMENT),
+        speakers=_names(data, "speakers", 200),
+        tags=_names(data, "tags", 100),
+        location=_text(data, "location", 200),
+        featured=featured,
+        lead=_text(data, "lead", 5000),
+        delivered_on=_delivered(data.get("delivered")),
+        status=_choice(data, "status", STATUSES, Statement.Status.PUBLISHED),
+    )
+
+
+def read_lines(stream, max_bytes=MAX_LINE_BYTES):
+    """Yield (line_number, bytes or None) from a binary stream; None is too long.
+
+    Never holds more than ``max_bytes`` of one line in memory.
+    """
+    line_number = 0
+    while True:
+        chunk = stream.readline(max_bytes + 1)
+        if not chunk:
+            return
+        line_number += 1
+        if len(chunk) > max_bytes and not chunk.endswith(b"\n"):
+            while chunk and not chunk.endswith(b"\n"):
+                chunk = stream.readline(1024 * 1024)
+            yield line_number, None
+        else:
+            yield line_number, chunk
+
+
+def read_records(stream):
+    """Yield a Record or a LineError for each non-blank line of a binary stream."""
+    seen_slugs = set()
+    for line_number, raw in read_lines(stream):
+        if raw is None:
+            limit = MAX_LINE_BYTES // (1024 * 1024)
+            yield LineError(line_number, f"the line is longer than {limit} MB")
+            continue
+        if not raw.strip():
+            continue
+        try:
+            record = parse_line(raw)
+        except RecordError as error:
+            yield LineError(line_number, str(error))
+            continue
+        if record.slug in seen_slugs:
+            yield LineError(
+                line_number,
+                f"duplicate slug {record.slug!r} (already earlier in the file)",
+            )
+            continue
+        seen_slugs.add(record.slug)
+        yield record
+
+
+def to_line(statement, body):
+    """One statement as a line of the format; ``body`` includes rendered turns."""
+    data = {
+        "title": statement.title,
+        "published": statement.published_at.isoformat(),
+        "kind": statement.kind,
+        "speakers": [speaker.name for speaker in statement.ordered_speakers],
+        "body": body,
+        "slug": statement.slug,
+        "tags": [topic.name for topic in statement.topics.all()],
+    }
+    if statement.location:
+        data["location"] = statement.location
+    if statement.featured:
+        data["featured"] = True
+    if statement.lead:
+        data["lead"] = statement.lead
+    if statement.delivered_on:
+        data["delivered"] = statement.delivered_on.isoformat()
+    if statement.status != Statement.Status.PUBLISHED:
+        data["status"] = statement.status
+    return json.dumps(data, ensure_ascii=False)

@@ -1,0 +1,106 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from .models import Speaker, Statement, Topic, Turn
+
+
+def start_of_day(day):
+    """The first instant of ``day`` in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+class StatementFilterForm(forms.Form):
+    def full_clean(self):
+        super().full_clean()
+        # Tie each error to its control for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {
+                        "aria-invalid": "true",
+                        "aria-describedby": f"{self.auto_id % name}_error",
+                    }
+                )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned_data
+
+
+class StatementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Words", method="filter_words", max_length=200)
+    speaker = django_filters.ModelChoiceFilter(
+        label="Speaker",
+        field_name="speakers",
+        to_field_name="slug",
+        queryset=Speaker.objects.all(),
+        empty_label="Any speaker",
+    )
+    kind = django_filters.ChoiceFilter(choices=Statement.Kind, empty_label="Any kind")
+    tag = django_filters.ModelChoiceFilter(
+        label="Topic",
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.all(),
+        empty_label="Any topic",
+    )
+    date_from = django_filters.DateFilter(
+        label="From", method="filter_date_from", widget=DateInput()
+    )
+    date_to = django_filters.DateFilter(
+        label="To", method="filter_date_to", widget=DateInput()
+    )
+
+    class Meta:
+        model = Statement
+        form = StatementFilterForm
+        fields = ["q", "speaker", "kind", "tag", "date_from", "date_to"]
+
+    def filter_words(self, queryset, name, value):
+        for word in value.split():
+            said_in_a_turn = Turn.objects.filter(
+                statement=OuterRef("pk"), text__icontains=word
+            )
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(body__icontains=word)
+                | Exists(said_in_a_turn)
+            )
+        return queryset
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(published_at__gte=start_of_day(value))
+
+    def filter_date_to(self, queryset, name, value):
+        if value == datetime.date.max:
+            return queryset
+        next_day = value + datetime.timedelta(days=1)
+        return queryset.filter(published_at__lt=start_of_day(next_day))
+
+    @property
+    def applied(self):
+        """(label, value) for each filter the visitor set, for the summary line."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        applied = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, ""):
+                continue
+            if name == "kind":
+                value = Statement.Kind(value).label
+            applied.append((self.form.fields[name].label, value))
+        return applied

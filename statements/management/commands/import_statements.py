@@ -1,0 +1,60 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from statements.importing import Importer
+
+
+class Command(BaseCommand):
+    help = (
+        "Import statements from a JSON Lines file in the exchange format. Bad "
+        "lines are reported with their number and skipped; the rest is imported."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="A .jsonl file, or - for stdin.")
+        parser.add_argument(
+            "--create-speakers",
+            action="store_true",
+            help="Create speakers for unknown names in transcript labels.",
+        )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Refresh statements whose slug exists and whose content changed.",
+        )
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, file, create_speakers, update, batch_size, **options):
+        if str(file) == "-":
+            stream = sys.stdin.buffer
+        else:
+            try:
+                stream = file.open("rb")
+            except OSError as error:
+                raise CommandError(f"Cannot read {file}: {error.strerror}") from None
+        importer = Importer(
+            create_speakers=create_speakers, update=update, batch_size=batch_size
+        )
+        with stream:
+            if self.stderr.isatty():
+                with tqdm(unit=" lines", file=sys.stderr) as bar:
+                    summary = importer.run(
+                        stream, progress=lambda s: bar.update(s.lines - bar.n)
+                    )
+            else:
+                summary = importer.run(
+                    stream,
+                    progress=lambda s: self.stderr.write(f"{s.lines} lines read: {s}"),
+                )
+        for error in summary.errors:
+            self.stderr.write(f"skipped {error}")
+        self.stdout.write(f"Import finished: {summary}")
+        if importer.speakers.unknown:
+            self.stdout.write(
+                "Answers by names that are not known speakers were kept unlinked "
+                "(use --create-speakers to create them): "
+                + ", ".join(importer.speakers.unknown)
+            )

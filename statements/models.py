@@ -1,0 +1,255 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .querysets import StatementQuerySet
+from .transcripts import speaker_key, split_paragraphs
+
+
+def first_paragraph(text):
+    paragraphs = split_paragraphs(text)
+    return paragraphs[0] if paragraphs else ""
+
+
+class Speaker(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    position = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text='For example "Foreign Minister of Russia".',
+    )
+    biography = models.TextField(blank=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text=(
+            "Other ways transcripts write this name, one per line "
+            '(for example "MR LAVROV"). Pasted transcripts are matched to this '
+            "speaker by name or alias, ignoring case and titles."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:200]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("statements:speaker", kwargs={"slug": self.slug})
+
+    @property
+    def name_keys(self):
+        names = [self.name, *self.aliases.splitlines()]
+        return {speaker_key(name) for name in names if name.strip()}
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:100]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("statements:list") + f"?tag={self.slug}"
+
+
+class Statement(models.Model):
+    class Kind(models.TextChoices):
+        STATEMENT = "statement", "Statement"
+        COMMENT = "comment", "Comment"
+        TRANSCRIPT = "transcript", "Transcript"
+        BRIEFING = "briefing", "Briefing"
+        PRESS_RELEASE = "press-release", "Press release"
+        ARTICLE = "article", "Article"
+        INTERVIEW = "interview", "Interview"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The statement's address on the site."
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.STATEMENT)
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text=(
+            "A statement is public only when it is published and its publication "
+            "time has passed."
+        ),
+    )
+    published_at = models.DateTimeField(
+        "publication time",
+        default=timezone.now,
+        help_text="A future time schedules the statement: it appears by itself then.",
+    )
+    delivered_on = models.DateField(
+        "delivered on",
+        null=True,
+        blank=True,
+        help_text=(
+            "The day it was said or written, when that differs from the "
+            "publication day (a press conference published later)."
+        ),
+    )
+    location = models.CharField(max_length=200, blank=True)
+    speakers = models.ManyToManyField(
+        Speaker, through="StatementSpeaker", related_name="statements", blank=True
+    )
+    topics = models.ManyToManyField(Topic, related_name="statements", blank=True)
+    lead = models.TextField(
+        blank=True,
+        help_text="Shown in lists. Leave empty to use the body's first paragraph.",
+    )
+    summary = models.TextField(editable=False, default="")
+    body = models.TextField(
+        help_text=(
+            "Paragraphs separated by blank lines. For a transcript: the opening "
+            "remarks; the questions and answers are the turns below."
+        )
+    )
+    featured = models.BooleanField(
+        default=False,
+        help_text="The newest featured statement is shown in full on the home page.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="statement_public_idx"
+            ),
+            models.Index(
+                fields=["kind", "status", "-published_at"], name="statement_kind_idx"
+            ),
+            models.Index(
+                fields=["featured", "status", "-published_at"],
+                name="statement_featured_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.refresh_summary()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"lead", "body"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "summary"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("statements:detail", kwargs={"slug": self.slug})
+
+    def refresh_summary(self):
+        self.summary = self.lead.strip() or first_paragraph(self.body)
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= (
+            timezone.now()
+        )
+
+    @property
+    def paragraphs(self):
+        return split_paragraphs(self.body)
+
+    @property
+    def ordered_speakers(self):
+        """Speakers in the editor's order, from the prefetched through rows."""
+        return [link.speaker for link in self.statement_speakers.all()]
+
+
+class StatementSpeaker(models.Model):
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="statement_speakers"
+    )
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.PROTECT, related_name="speaker_statements"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "speaker"], name="unique_statement_speaker"
+            )
+        ]
+        indexes = [models.Index(fields=["speaker", "statement"])]
+
+    def __str__(self):
+        return f"{self.speaker} in {self.statement}"
+
+
+class Turn(models.Model):
+    class Role(models.TextChoices):
+        QUESTION = "question", "Question"
+        ANSWER = "answer", "Answer"
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="turns"
+    )
+    position = models.PositiveIntegerField(default=0)
+    role = models.CharField(max_length=10, choices=Role)
+    label = models.CharField(
+        max_length=300,
+        help_text='As written before the colon, e.g. "Question (to both ministers)".',
+    )
+    speaker = models.ForeignKey(
+        Speaker,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="turns",
+        help_text="Who answers. Leave empty for questions.",
+    )
+    note = models.CharField(
+        max_length=300, blank=True, help_text="The note in parentheses, if any."
+    )
+    text = models.TextField(help_text="Paragraphs separated by blank lines.")
+
+    class Meta:
+        ordering = ["statement", "position", "id"]
+        indexes = [models.Index(fields=["statement", "position"])]
+
+    def __str__(self):
+        return f"{self.label} ({self.statement})"
+
+    def get_absolute_url(self):
+        return f"{self.statement.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def is_question(self):
+        return self.role == self.Role.QUESTION
+
+    @property
+    def anchor(self):
+        return f"turn-{self.position}"
+
+    @property
+    def paragraphs(self):
+        return split_paragraphs(self.text)

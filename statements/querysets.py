@@ -1,0 +1,51 @@
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+
+class StatementQuerySet(models.QuerySet):
+    def published(self):
+        """Statements the public may see: published, and their time has come."""
+        return self.filter(
+            status=self.model.Status.PUBLISHED, published_at__lte=timezone.now()
+        )
+
+    def by_speaker(self, speaker):
+        return self.filter(speakers=speaker)
+
+    def with_relations(self):
+        """Speakers (in order) and topics, in a fixed number of queries."""
+        from .models import StatementSpeaker
+
+        return self.prefetch_related(
+            Prefetch(
+                "statement_speakers",
+                queryset=StatementSpeaker.objects.select_related("speaker"),
+            ),
+            "topics",
+        )
+
+    def for_listing(self):
+        """What a list item shows; the body, often long, stays in the database."""
+        return self.with_relations().defer("body")
+
+    def with_turns(self):
+        from .models import Turn
+
+        return self.with_relations().prefetch_related(
+            Prefetch("turns", queryset=Turn.objects.select_related("speaker"))
+        )
+
+    def newer_than(self, statement):
+        same_time = Q(published_at=statement.published_at)
+        return self.filter(
+            Q(published_at__gt=statement.published_at)
+            | same_time & Q(id__gt=statement.id)
+        ).order_by("published_at", "id")
+
+    def older_than(self, statement):
+        same_time = Q(published_at=statement.published_at)
+        return self.filter(
+            Q(published_at__lt=statement.published_at)
+            | same_time & Q(id__lt=statement.id)
+        ).order_by("-published_at", "-id")

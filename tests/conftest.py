@@ -1,0 +1,57 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from statements.models import Speaker, Statement, StatementSpeaker, Topic
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def make_speaker(db):
+    def make(name="Sergey Lavrov", **overrides):
+        return Speaker.objects.create(
+            name=name,
+            slug=overrides.pop("slug", name.lower().replace(" ", "-")),
+            **overrides,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_statement(db):
+    """A published statement, an hour old unless told otherwise."""
+    counter = iter(range(1, 1_000_000))
+
+    def make(speakers=(), topics=(), **overrides):
+        number = next(counter)
+        fields = {
+            "title": f"Statement number {number}",
+            "slug": f"statement-number-{number}",
+            "status": Statement.Status.PUBLISHED,
+            "published_at": timezone.now() - datetime.timedelta(hours=1),
+            "body": f"First paragraph of statement {number}.\n\nSecond paragraph.",
+        }
+        fields.update(overrides)
+        statement = Statement.objects.create(**fields)
+        for position, speaker in enumerate(speakers):
+            StatementSpeaker.objects.create(
+                statement=statement, speaker=speaker, position=position
+            )
+        statement.topics.set(topics)
+        return statement
+
+    return make
+
+
+@pytest.fixture
+def make_topic(db):
+    def make(name="Salisbury"):
+        return Topic.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+
+    return make

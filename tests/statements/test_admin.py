@@ -1,0 +1,224 @@
+import datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from statements.models import Speaker, Statement, Turn
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE_TRANSCRIPT = (
+    Path(__file__).resolve().parents[1]
+    / "data"
+    / "transcripts"
+    / "lavrov_makei_2021-11-10.txt"
+)
+
+
+@pytest.fixture
+def press_officer(client):
+    user = User.objects.create_user(
+        "press", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Press office"))
+    client.force_login(user)
+    return client
+
+
+def management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def statement_form(published_at, body, speakers=(), turns=(), **overrides):
+    local = timezone.localtime(published_at)
+    data = {
+        "title": "Remarks at a news conference",
+        "slug": "remarks-at-a-news-conference",
+        "kind": "transcript",
+        "status": "draft",
+        "published_at_0": local.strftime("%d/%m/%Y"),
+        "published_at_1": local.strftime("%H:%M:%S"),
+        "delivered_on": "",
+        "location": "Moscow",
+        "lead": "",
+        "body": body,
+        **management("statement_speakers", len(speakers)),
+        **management("turns", len(turns)),
+    }
+    for n, speaker in enumerate(speakers):
+        data[f"statement_speakers-{n}-speaker"] = str(speaker.pk)
+        data[f"statement_speakers-{n}-position"] = str(n)
+    for n, turn in enumerate(turns):
+        for key, value in turn.items():
+            data[f"turns-{n}-{key}"] = value
+    data.update(overrides)
+    return data
+
+
+def test_press_office_group_manages_content_but_not_users():
+    codenames = set(
+        Group.objects.get(name="Press office").permissions.values_list(
+            "codename", flat=True
+        )
+    )
+
+    assert {
+        "add_statement",
+        "change_statement",
+        "delete_statement",
+        "add_turn",
+    } <= codenames
+    assert {"change_clock", "change_trackedincident", "change_contactline"} <= codenames
+    assert {"add_speaker", "change_topic"} <= codenames
+    assert not {c for c in codenames if c.endswith(("_user", "_group", "_permission"))}
+
+
+def test_press_officer_cannot_open_user_management(press_officer):
+    assert press_officer.get("/admin/auth/user/").status_code == 403
+    assert press_officer.get("/admin/auth/group/").status_code == 403
+    assert press_officer.get("/admin/statements/statement/").status_code == 200
+    assert press_officer.get("/admin/counters/clock/add/").status_code == 200
+
+
+def test_press_officer_creates_schedules_and_publishes_a_transcript(
+    press_officer, client
+):
+    lavrov = Speaker.objects.create(name="Sergey Lavrov", slug="sergey-lavrov")
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    response = press_officer.post(
+        "/admin/statements/statement/add/",
+        statement_form(
+            tomorrow,
+            "Ladies and gentlemen, thank you for coming.",
+            speakers=[lavrov],
+            turns=[
+                {
+                    "position": "1",
+                    "role": "question",
+                    "label": "Question",
+                    "text": "Why?",
+                },
+                {
+                    "position": "2",
+                    "role": "answer",
+                    "label": "Sergey Lavrov",
+                    "speaker": str(lavrov.pk),
+                    "text": "Because.\n\nAnd more.",
+                },
+            ],
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    statement = Statement.objects.get()
+    assert [t.label for t in statement.turns.all()] == ["Question", "Sergey Lavrov"]
+    assert statement.status == "draft"
+
+    response = press_officer.post(
+        "/admin/statements/statement/",
+        {"action": "publish", "_selected_action": [statement.pk]},
+    )
+    assert response.status_code == 302
+    statement.refresh_from_db()
+    assert statement.status == "published"
+    client.logout()
+    assert client.get(statement.get_absolute_url()).status_code == 404
+    assert statement.title not in client.get("/statements/").content.decode()
+
+    with time_machine.travel(tomorrow + datetime.timedelta(minutes=1)):
+        page = client.get(statement.get_absolute_url()).content.decode()
+        assert "Sergey Lavrov</a>:</strong> Because." in page
+        assert statement.title in client.get("/statements/").content.decode()
+
+
+def test_unpublish_action_hides_a_statement(admin_client, client, make_statement):
+    statement = make_statement()
+
+    admin_client.post(
+        "/admin/statements/statement/",
+        {"action": "unpublish", "_selected_action": [statement.pk]},
+    )
+
+    assert client.get(statement.get_absolute_url()).status_code == 404
+
+
+def test_pasted_sample_transcript_is_structured_after_a_confirmed_preview(
+    press_officer,
+):
+    lavrov = Speaker.objects.create(name="Sergey Lavrov", slug="sergey-lavrov")
+    makei = Speaker.objects.create(name="Vladimir Makei", slug="vladimir-makei")
+    pasted = SAMPLE_TRANSCRIPT.read_text(encoding="utf-8")
+
+    response = press_officer.post(
+        "/admin/statements/statement/add/",
+        statement_form(
+            timezone.now(), pasted, speakers=[lavrov, makei], split_transcript="on"
+        ),
+    )
+    statement = Statement.objects.get()
+    structure_url = f"/admin/statements/statement/{statement.pk}/structure/"
+    assert response.status_code == 302 and response["Location"] == structure_url
+    assert not statement.turns.exists()
+
+    preview = press_officer.get(structure_url)
+    assert preview.status_code == 200
+    assert len(preview.context["proposed"]) == 10
+    assert "Question (addressed to both ministers)" in preview.content.decode()
+    assert not statement.turns.exists()
+
+    response = press_officer.post(structure_url, {})
+    assert response.status_code == 302
+    turns = list(statement.turns.all())
+    assert [(t.role, t.label, t.speaker) for t in turns[:4]] == [
+        ("question", "Question (addressed to both ministers)", None),
+        ("answer", "Sergey Lavrov", lavrov),
+        ("question", "Question (to Vladimir Makei)", None),
+        ("answer", "Sergey Lavrov (after Vladimir Makei)", lavrov),
+    ]
+    assert turns[3].note == "after Vladimir Makei"
+    assert len(turns) == 10
+    statement.refresh_from_db()
+    assert statement.body.startswith("Ladies and gentlemen,")
+    assert "Question" not in statement.body
+    assert len(statement.paragraphs) == 7
+
+
+def test_structure_preview_offers_to_create_unknown_speakers(
+    admin_client, make_statement
+):
+    statement = make_statement(
+        kind="transcript", body="Opening.\n\nQuestion: Why?\n\nMR PRICE: Because."
+    )
+    url = f"/admin/statements/statement/{statement.pk}/structure/"
+
+    preview = admin_client.get(url)
+    assert preview.context["unknown_speakers"] == ["MR PRICE"]
+
+    admin_client.post(url, {"create_speakers": "on"})
+
+    answer = Turn.objects.get(statement=statement, role="answer")
+    assert answer.speaker.name == "MR PRICE"
+
+
+def test_admin_list_shows_public_column_and_filters(admin_client, make_statement):
+    make_statement(
+        title="Scheduled one", published_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    make_statement(title="Public one")
+
+    scheduled = admin_client.get(
+        "/admin/statements/statement/?public=scheduled"
+    ).content.decode()
+    public = admin_client.get(
+        "/admin/statements/statement/?public=yes"
+    ).content.decode()
+
+    assert "Scheduled one" in scheduled and "Public one" not in scheduled
+    assert "Public one" in public and "Scheduled one" not in public
