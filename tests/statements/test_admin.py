@@ -222,3 +222,21 @@ def test_admin_list_shows_public_column_and_filters(admin_client, make_statement
 
     assert "Scheduled one" in scheduled and "Public one" not in scheduled
     assert "Public one" in public and "Scheduled one" not in public
+
+
+def test_structure_preview_marks_ambiguous_paragraphs(admin_client, make_statement):
+    lavrov = Speaker.objects.create(name="Sergey Lavrov", slug="sergey-lavrov")
+    statement = make_statement(
+        kind="transcript",
+        speakers=[lavrov],
+        body=(
+            "Opening.\n\nQuestion: Why?\n\nSergey Lavrov: Because.\n\n"
+            "Moscow Times: thank you very much."
+        ),
+    )
+
+    page = admin_client.get(f"/admin/statements/statement/{statement.pk}/structure/")
+
+    html = page.content.decode()
+    assert '<mark title="Ambiguous: kept as text">Moscow Times: thank you' in html
+    assert "1 paragraph looked like a label but was kept as text" in html

@@ -1,0 +1,288 @@
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+
+from statements.importing import Importer
+from statements.models import Speaker, Statement, Topic, Turn
+
+pytestmark = pytest.mark.django_db
+
+TRANSCRIPT = {
+    "title": "Remarks and answers to media questions",
+    "published": "2021-11-10T18:00:00+00:00",
+    "kind": "transcript",
+    "speakers": ["Sergey Lavrov", "Vladimir Makei"],
+    "location": "Moscow",
+    "body": (
+        "Ladies and gentlemen,\n\nWe met today.\n\n"
+        "Question (to both ministers): Does Minsk need mediation?\n\n"
+        "Sergey Lavrov (answers after Vladimir Makei): Nobody asked us.\n\n"
+        "They simply enjoy being tough.\n\n"
+        "Question: And the report?\n\nMR LAVROV: It is outrageous."
+    ),
+    "tags": ["Belarus", "Migration"],
+    "featured": True,
+}
+COMMENT = {
+    "title": "Embassy comment on a public inquiry",
+    "published": "2021-11-19",
+    "kind": "comment",
+    "body": "The announcement came as no surprise to us.",
+    "tags": ["Salisbury"],
+}
+
+
+def jsonl(*records):
+    return "".join(
+        (r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n"
+        for r in records
+    ).encode()
+
+
+def run_import(tmp_path, data, *args):
+    file = tmp_path / "in.jsonl"
+    file.write_bytes(data)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_statements", str(file), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def export(*args):
+    out = io.StringIO()
+    call_command("export_statements", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_import_creates_statements_speakers_tags_and_turns(tmp_path):
+    out, err = run_import(tmp_path, jsonl(TRANSCRIPT, COMMENT))
+
+    assert "Import finished: 2 created, 0 updated, 0 skipped" in out
+    assert "2 lines read" in err
+    transcript = Statement.objects.get(kind="transcript")
+    assert transcript.status == "published" and transcript.featured
+    assert transcript.slug == "2021-11-10-remarks-and-answers-to-media-questions"
+    assert [s.name for s in transcript.ordered_speakers] == [
+        "Sergey Lavrov",
+        "Vladimir Makei",
+    ]
+    assert sorted(t.name for t in transcript.topics.all()) == ["Belarus", "Migration"]
+    assert transcript.body == "Ladies and gentlemen,\n\nWe met today."
+    turns = list(transcript.turns.all())
+    assert [(t.role, t.label, t.note) for t in turns] == [
+        ("question", "Question (to both ministers)", "to both ministers"),
+        (
+            "answer",
+            "Sergey Lavrov (answers after Vladimir Makei)",
+            "answers after Vladimir Makei",
+        ),
+        ("question", "Question", ""),
+        ("answer", "MR LAVROV", ""),
+    ]
+    lavrov = Speaker.objects.get(name="Sergey Lavrov")
+    assert turns[1].speaker == turns[3].speaker == lavrov
+    assert turns[1].paragraphs == ["Nobody asked us.", "They simply enjoy being tough."]
+    comment = Statement.objects.get(kind="comment")
+    # A bare date is noon in London.
+    assert comment.published_at.isoformat() == "2021-11-19T12:00:00+00:00"
+    assert comment.summary == "The announcement came as no surprise to us."
+
+
+def test_same_file_twice_leaves_the_same_database(tmp_path):
+    data = jsonl(TRANSCRIPT, COMMENT)
+    run_import(tmp_path, data)
+    before = export("--all")
+
+    out, _ = run_import(tmp_path, data)
+
+    assert "0 created, 0 updated, 2 skipped" in out
+    assert export("--all") == before
+    assert Speaker.objects.count() == 2 and Topic.objects.count() == 3
+    assert Turn.objects.count() == 4
+
+
+def test_update_refreshes_changed_statements_by_slug(tmp_path):
+    run_import(tmp_path, jsonl(TRANSCRIPT, COMMENT))
+    changed = {
+        **TRANSCRIPT,
+        "title": "Corrected title",
+        "slug": "2021-11-10-remarks-and-answers-to-media-questions",
+        "body": TRANSCRIPT["body"] + "\n\nQuestion: One more?\n\nSergey Lavrov: Yes.",
+        "tags": ["Belarus"],
+    }
+    original_id = Statement.objects.get(kind="transcript").id
+
+    out, _ = run_import(tmp_path, jsonl(changed, COMMENT), "--update")
+
+    assert "0 created, 1 updated, 1 skipped" in out
+    transcript = Statement.objects.get(kind="transcript")
+    assert transcript.id == original_id
+    assert transcript.title == "Corrected title"
+    assert transcript.turns.count() == 6
+    assert [t.name for t in transcript.topics.all()] == ["Belarus"]
+
+
+def test_without_update_a_changed_statement_is_left_alone(tmp_path):
+    run_import(tmp_path, jsonl(COMMENT))
+    slug = Statement.objects.get().slug
+
+    out, _ = run_import(tmp_path, jsonl({**COMMENT, "slug": slug, "title": "New"}))
+
+    assert "1 skipped" in out
+    assert Statement.objects.get().title == COMMENT["title"]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"title": "Broken", "published": ', "not valid JSON"),
+        ("[1, 2, 3]", "not a JSON object"),
+        (
+            json.dumps({"title": "No body", "published": "2021-01-01"}),
+            "missing required key(s): body",
+        ),
+        (
+            json.dumps({"body": "Text"}),
+            "missing required key(s): title, published",
+        ),
+        (json.dumps({**COMMENT, "kind": "speech"}), "kind 'speech' is not one of"),
+        (
+            json.dumps({**COMMENT, "published": "2021-13-45"}),
+            "published '2021-13-45' is not a date",
+        ),
+        (json.dumps({**COMMENT, "published": "0000-00-00"}), "is not a date"),
+        (
+            json.dumps({**COMMENT, "published": "2021-11-19T12:00:00"}),
+            "has no UTC offset",
+        ),
+        (json.dumps({**COMMENT, "body": "  \n\n "}), "body is empty"),
+        (
+            json.dumps({**COMMENT, "speakers": "Sergey Lavrov"}),
+            "speakers must be a list of strings",
+        ),
+        (json.dumps({**COMMENT, "featured": "yes"}), "featured must be true or false"),
+        (json.dumps({**COMMENT, "slug": "not a slug!"}), "is not a valid slug"),
+    ],
+)
+def test_bad_line_is_reported_with_its_number_and_skipped(tmp_path, line, reason):
+    good = {**COMMENT, "title": "Good line after the bad one"}
+
+    out, err = run_import(tmp_path, jsonl(COMMENT, line, good))
+
+    assert "skipped line 2: " in err
+    assert reason in err.split("skipped line 2: ")[1]
+    assert "2 created, 0 updated, 0 skipped (already imported), 1 errors" in out
+    assert Statement.objects.count() == 2
+
+
+def test_invalid_utf8_line_is_reported(tmp_path):
+    data = (
+        jsonl(COMMENT)
+        + b'{"title": "\xff\xfe", "published": "2021-01-01", "body": "x"}\n'
+    )
+
+    _, err = run_import(tmp_path, data)
+
+    assert "skipped line 2: the line is not valid UTF-8" in err
+    assert Statement.objects.count() == 1
+
+
+def test_duplicate_slug_in_the_file_is_an_error(tmp_path):
+    duplicate = {**COMMENT, "body": "Another text with the same title and date."}
+
+    _, err = run_import(tmp_path, jsonl(COMMENT, duplicate))
+
+    slug = "2021-11-19-embassy-comment-on-a-public-inquiry"
+    assert (
+        f"skipped line 2: duplicate slug '{slug}' (already earlier in the file)" in err
+    )
+    assert Statement.objects.get().body == COMMENT["body"]
+
+
+def test_a_50_mb_line_is_refused_without_importing_any_of_it(tmp_path):
+    huge = json.dumps({**COMMENT, "title": "Huge", "body": "x" * (50 * 1024 * 1024)})
+
+    _, err = run_import(tmp_path, jsonl(huge, COMMENT))
+
+    assert "skipped line 1: the line is longer than 16 MB" in err
+    assert list(Statement.objects.values_list("title", flat=True)) == [COMMENT["title"]]
+
+
+def test_unknown_label_names_become_speakers_only_when_asked(tmp_path):
+    record = {
+        **TRANSCRIPT,
+        "speakers": [],
+        "body": "Opening.\n\nQuestion: Why?\n\nNed Price: Because.",
+    }
+    out, _ = run_import(tmp_path, jsonl(record))
+    assert "not known speakers were kept unlinked" in out and "Ned Price" in out
+    assert not Speaker.objects.filter(name="Ned Price").exists()
+    assert Turn.objects.get(role="answer").speaker is None
+
+    Statement.objects.all().delete()
+    run_import(tmp_path, jsonl(record), "--create-speakers")
+    assert Turn.objects.get(role="answer").speaker.name == "Ned Price"
+
+
+def test_interrupted_import_leaves_whole_statements_only():
+    records = [
+        {**TRANSCRIPT, "title": f"Transcript {n}", "slug": f"transcript-{n}"}
+        for n in range(5)
+    ]
+
+    def interrupt(summary):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        Importer(batch_size=2).run(io.BytesIO(jsonl(*records)), progress=interrupt)
+
+    assert Statement.objects.count() == 2
+    for statement in Statement.objects.all():
+        assert statement.turns.count() == 4
+        assert statement.speakers.count() == 2
+
+
+def test_export_then_import_reproduces_the_content(make_statement):
+    call_command("load_demo", stdout=io.StringIO())
+    make_statement(
+        title="A draft", status="draft", lead="Written lead.", delivered_on="2021-01-02"
+    )
+    exported = export("--all")
+
+    Statement.objects.all().delete()
+    Importer().run(io.BytesIO(exported.encode()))
+
+    assert export("--all") == exported
+    assert Statement.objects.get(title="A draft").lead == "Written lead."
+
+
+def test_export_leaves_out_drafts_unless_all_and_honours_since(make_statement):
+    make_statement(title="Old", published_at="2020-01-01T12:00:00+00:00")
+    make_statement(title="New", published_at="2021-06-01T12:00:00+00:00")
+    make_statement(title="Draft", status="draft")
+
+    assert [json.loads(line)["title"] for line in export().splitlines()] == [
+        "Old",
+        "New",
+    ]
+    assert [
+        json.loads(line)["title"]
+        for line in export("--since", "2021-01-01").splitlines()
+    ] == ["New"]
+    assert "Draft" in export("--all")
+
+
+def test_export_rejects_a_bad_since_date():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="is not a date"):
+        export("--since", "2021-02-30")
+
+
+def test_export_writes_turns_back_into_the_body(tmp_path):
+    run_import(tmp_path, jsonl(TRANSCRIPT))
+
+    line = json.loads(export())
+
+    assert " ".join(line["body"].split()) == " ".join(TRANSCRIPT["body"].split())
