@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from . import services
+from .caching import public_content_changed
 from .models import Speaker, Statement, StatementSpeaker, Topic, Turn
 
 
@@ -150,6 +151,7 @@ class StatementAdmin(admin.ModelAdmin):
         count = queryset.update(
             status=Statement.Status.PUBLISHED, updated_at=timezone.now()
         )
+        public_content_changed()
         self.message_user(
             request,
             f"{count} statement(s) published. Those with a future publication "
@@ -164,6 +166,7 @@ class StatementAdmin(admin.ModelAdmin):
         count = queryset.update(
             status=Statement.Status.DRAFT, updated_at=timezone.now()
         )
+        public_content_changed()
         self.message_user(
             request, f"{count} statement(s) unpublished.", messages.SUCCESS
         )

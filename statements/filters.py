@@ -2,10 +2,10 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from .models import Speaker, Statement, Topic, Turn
+from .models import Speaker, Statement, Topic
+from .search import search
 
 
 def start_of_day(day):
@@ -71,16 +71,9 @@ class StatementFilter(django_filters.FilterSet):
         fields = ["q", "speaker", "kind", "tag", "date_from", "date_to"]
 
     def filter_words(self, queryset, name, value):
-        for word in value.split():
-            said_in_a_turn = Turn.objects.filter(
-                statement=OuterRef("pk"), text__icontains=word
-            )
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(body__icontains=word)
-                | Exists(said_in_a_turn)
-            )
-        return queryset
+        if not value.strip():
+            return queryset
+        return search(queryset, value, speaker=self.form.cleaned_data.get("speaker"))
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(published_at__gte=start_of_day(value))

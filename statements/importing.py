@@ -9,13 +9,20 @@ The question-and-answer part of transcripts, briefings and interviews is
 structured into turns with ``transcripts.parse``.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from . import transcripts
+from .caching import public_content_changed
 from .exchange import LineError, read_records
 from .models import Statement, StatementSpeaker, Topic, Turn
+from .search import (
+    full_text_search_available,
+    refresh_missing_search_vectors,
+    refresh_search_vectors,
+)
 from .services import SpeakerResolver, build_turns, unique_slug
 
 KINDS_WITH_TURNS = frozenset(
@@ -52,6 +59,41 @@ class Summary:
         )
 
 
+class SearchIndexer:
+    """Refreshes imported statements' search vectors on a second connection.
+
+    PostgreSQL computes the vectors while Python parses the next batch, which
+    uses both cores. Inside an outer transaction (whose rows another connection
+    cannot see) the refresh runs on the importing connection instead. On exit,
+    statements left without a vector, by this import or an interrupted one,
+    are refreshed too.
+    """
+
+    def __enter__(self):
+        self._background = (
+            full_text_search_available() and not connection.in_atomic_block
+        )
+        self._executor = ThreadPoolExecutor(max_workers=1) if self._background else None
+        self._pending = []
+        return self
+
+    def refresh(self, statement_ids):
+        if self._background:
+            self._pending.append(
+                self._executor.submit(refresh_search_vectors, statement_ids)
+            )
+        else:
+            refresh_search_vectors(statement_ids)
+
+    def __exit__(self, *exc_info):
+        if self._background:
+            self._executor.submit(connection.close)
+            self._executor.shutdown(wait=True)
+            for job in self._pending:
+                job.result()
+        refresh_missing_search_vectors()
+
+
 def _normalised(text):
     return " ".join(text.split())
 
@@ -78,19 +120,21 @@ class Importer:
 
     def run(self, stream, progress=None):
         """Import a binary stream's lines; ``progress(summary)`` after each batch."""
-        batch = []
-        for item in read_records(stream):
-            if isinstance(item, LineError):
-                self.summary.errors.append(item)
-                continue
-            batch.append(item)
-            if len(batch) >= self.batch_size:
-                self._import_batch(batch)
-                batch = []
-                if progress:
-                    progress(self.summary)
-        if batch:
-            self._import_batch(batch)
+        with SearchIndexer() as indexer:
+            batch = []
+            for item in read_records(stream):
+                if isinstance(item, LineError):
+                    self.summary.errors.append(item)
+                    continue
+                batch.append(item)
+                if len(batch) >= self.batch_size:
+                    indexer.refresh(self._import_batch(batch))
+                    batch = []
+                    if progress:
+                        progress(self.summary)
+            if batch:
+                indexer.refresh(self._import_batch(batch))
+        public_content_changed()
         if progress:
             progress(self.summary)
         return self.summary
@@ -120,8 +164,10 @@ class Importer:
             Turn.objects.filter(statement_id__in=ids).delete()
             created += updated
         self._add_relations(created)
+        public_content_changed()
         self.summary.created += len(new)
         self.summary.updated += len(changed)
+        return [statement.id for statement in created]
 
     def _build(self, statement, record):
         turns = []

@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -127,6 +128,7 @@ class Statement(models.Model):
             "remarks; the questions and answers are the turns below."
         )
     )
+    search_vector = SearchVectorField(null=True, editable=False)
     featured = models.BooleanField(
         default=False,
         help_text="The newest featured statement is shown in full on the home page.",

@@ -4,7 +4,9 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import transcripts
+from .caching import public_content_changed
 from .models import Speaker, Turn
+from .search import refresh_search_vectors
 
 
 def unique_slug(model, text, max_length=200):
@@ -103,4 +105,6 @@ def structure_transcript(statement, *, create_speakers=False):
     statement.save()
     statement.turns.all().delete()
     Turn.objects.bulk_create(turns)
+    refresh_search_vectors([statement.pk])
+    public_content_changed()
     return parsed

@@ -1,16 +1,25 @@
 from django.urls import path
 
 from . import views
+from .caching import cache_public_page
 
 app_name = "statements"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("statements/", views.StatementListView.as_view(), name="list"),
+    path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    path(
+        "statements/",
+        cache_public_page(views.StatementListView.as_view()),
+        name="list",
+    ),
     path(
         "statements/<slug:slug>/",
-        views.StatementDetailView.as_view(),
+        cache_public_page(views.StatementDetailView.as_view()),
         name="detail",
     ),
-    path("speakers/<slug:slug>/", views.SpeakerView.as_view(), name="speaker"),
+    path(
+        "speakers/<slug:slug>/",
+        cache_public_page(views.SpeakerView.as_view()),
+        name="speaker",
+    ),
 ]

@@ -5,6 +5,8 @@ from django_filters.views import FilterView
 
 from .filters import StatementFilter
 from .models import Speaker, Statement
+from .pagination import ArchivePaginator
+from .search import attach_snippets
 
 
 class HomeView(TemplateView):
@@ -24,10 +26,32 @@ class StatementListView(FilterView):
     filterset_class = StatementFilter
     template_name = "statements/statement_list.html"
     paginate_by = 20
+    paginator_class = ArchivePaginator
     strict = True
 
     def get_queryset(self):
         return Statement.objects.published().for_listing()
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        filters = self.request.GET.copy()
+        filters.pop(self.page_kwarg, None)
+        count_key = f"count:{self.request.path}?{filters.urlencode()}"
+        return super().get_paginator(queryset, per_page, count_key=count_key, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        words = (
+            self.filterset.form.cleaned_data.get("q")
+            if self.filterset.is_valid()
+            else None
+        )
+        if words:
+            attach_snippets(
+                context["object_list"],
+                words,
+                speaker=self.filterset.form.cleaned_data.get("speaker"),
+            )
+        return context
 
     def render_to_response(self, context, **response_kwargs):
         # Bad filter values are the visitor's mistake: show the form's errors.

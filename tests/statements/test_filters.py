@@ -158,7 +158,7 @@ def test_bad_filter_values_show_the_form_error_with_400(
     assert f'aria-describedby="id_{field}_error"' in page
     assert message in page
     assert '<form class="filters"' in page
-    assert response.context["object_list"].count() == 0
+    assert len(response.context["object_list"]) == 0
 
 
 def test_pagination_keeps_filters_and_shows_20_a_page(

@@ -21,7 +21,8 @@ def demo(db):
 
 
 def test_home_shows_the_featured_transcript_and_the_latest_ten(client, demo):
-    page = client.get("/").content.decode()
+    response = client.get("/")
+    page = response.content.decode()
 
     assert "Foreign Minister Sergey Lavrov&#x27;s remarks and answers" in page
     assert "Ladies and gentlemen," in page
@@ -33,7 +34,7 @@ def test_home_shows_the_featured_transcript_and_the_latest_ten(client, demo):
         "the planned US “summit for democracy”, November 30, 2021</a>"
     ) in page
     assert "In connection with the so-called summit for democracy" in page
-    items = client.get("/").context["latest"]
+    items = response.context["latest"]
     assert len(items) == 10
     assert [item.published_at.date().isoformat() for item in items][-1] == "2021-11-13"
     assert '<a href="/statements/">all messages</a>' in page

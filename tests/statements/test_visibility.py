@@ -113,8 +113,8 @@ def test_prev_next_links_skip_hidden_statements(client, make_statement):
     )
     make_statement(title="Future one", published_at=now + datetime.timedelta(days=1))
 
-    page = client.get(middle.get_absolute_url()).content.decode()
     response = client.get(middle.get_absolute_url())
+    page = response.content.decode()
 
     assert response.context["older"] == older
     assert response.context["newer"] is None

@@ -1,0 +1,150 @@
+"""Full-text search: PostgreSQL's, with a plain substring match on SQLite.
+
+On PostgreSQL each statement stores a weighted ``search_vector`` (title A,
+lead B, body and the transcript's turns C; English configuration) behind a GIN
+index, and each turn's text has a GIN expression index, so "what a speaker
+said" is searched in their own answers. ``q`` is parsed by
+``websearch_to_tsquery``: "quoted phrases", -excluded words and OR work.
+The vectors are refreshed by ``refresh_search_vectors`` whenever a statement
+or its turns are saved, and by the importer for each batch.
+"""
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+CONFIG = "english"
+# ts_headline marks matches with these; the text is escaped, then they become <mark>.
+START, STOP = "\x02", "\x03"
+HEADLINE_OPTIONS = (
+    f"StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=20, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+# Longer texts are indexed by their first part (a tsvector is at most 1 MB).
+INDEXED_CHARACTERS = 200_000
+
+REFRESH_SQL = f"""
+UPDATE statements_statement AS s SET search_vector =
+    setweight(to_tsvector('{CONFIG}', left(s.title, 1000)), 'A')
+    || setweight(to_tsvector('{CONFIG}', left(s.summary, {INDEXED_CHARACTERS})), 'B')
+    || setweight(to_tsvector('{CONFIG}', left(s.body, {INDEXED_CHARACTERS})), 'C')
+    || setweight(to_tsvector('{CONFIG}', left(coalesce(
+        (SELECT string_agg(t.text, ' ' ORDER BY t.position)
+         FROM statements_turn AS t WHERE t.statement_id = s.id), ''
+    ), {INDEXED_CHARACTERS})), 'C')
+WHERE s.id = ANY(%s)
+"""
+
+
+def full_text_search_available():
+    return connection.vendor == "postgresql"
+
+
+def refresh_search_vectors(statement_ids):
+    if full_text_search_available() and statement_ids:
+        with connection.cursor() as cursor:
+            cursor.execute(REFRESH_SQL, [list(statement_ids)])
+
+
+def refresh_missing_search_vectors():
+    if full_text_search_available():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                REFRESH_SQL.replace("s.id = ANY(%s)", "s.search_vector IS NULL")
+            )
+
+
+def search_query(words):
+    return SearchQuery(words, search_type="websearch", config=CONFIG)
+
+
+def turn_vector():
+    """Matches the turns' GIN expression index; keep the two in step."""
+    return SearchVector("text", config=CONFIG)
+
+
+def turn_matches(words, speaker=None):
+    """Turns (of the outer statement) whose text matches; by ``speaker`` if given."""
+    from .models import Turn
+
+    turns = Turn.objects.filter(statement=OuterRef("pk"))
+    if speaker is not None:
+        turns = turns.filter(speaker=speaker)
+    if full_text_search_available():
+        return turns.annotate(vector=turn_vector()).filter(vector=search_query(words))
+    for word in words.split():
+        turns = turns.filter(text__icontains=word)
+    return turns
+
+
+def search(statements, words, speaker=None):
+    """Statements matching ``words``, best first; with a speaker, in their words.
+
+    With a speaker, a transcript matches when one of the speaker's own answers
+    matches (the result links to the first such answer); a statement without
+    turns matches on its own text.
+    """
+    from .models import Turn
+
+    has_no_turns = ~Exists(Turn.objects.filter(statement=OuterRef("pk")))
+    if full_text_search_available():
+        query = search_query(words)
+        own_text = Q(search_vector=query)
+    else:
+        query = None
+        own_text = Q()
+        for word in words.split():
+            own_text &= Q(title__icontains=word) | Q(body__icontains=word)
+    if speaker is None:
+        matches = statements.filter(own_text | Exists(turn_matches(words)))
+    else:
+        said = turn_matches(words, speaker).order_by("position")
+        matches = statements.filter(Exists(said) | (own_text & has_no_turns))
+        matches = matches.annotate(matching_turn=said.values("position")[:1])
+    if query is None:
+        return matches
+    return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+        "-rank", "-published_at", "-id"
+    )
+
+
+def attach_snippets(statements, words, speaker=None):
+    """Set ``snippet``, the matching passage with the words marked, on each one.
+
+    One query for the page's statements; none on SQLite. With a speaker, the
+    passage comes from their own answers.
+    """
+    if not full_text_search_available() or not statements:
+        return
+    turns = (
+        "SELECT string_agg(t.text, ' ' ORDER BY t.position) "
+        "FROM statements_turn t WHERE t.statement_id = s.id"
+    )
+    if speaker is None:
+        text = f"s.body || ' ' || coalesce(({turns}), '')"
+        params = []
+    else:
+        text = f"coalesce(({turns} AND t.speaker_id = %s), s.body)"
+        params = [speaker.pk]
+    sql = f"""
+        SELECT s.id, ts_headline(
+            '{CONFIG}', left({text}, {INDEXED_CHARACTERS}),
+            websearch_to_tsquery('{CONFIG}', %s), %s
+        )
+        FROM statements_statement s WHERE s.id = ANY(%s)
+    """
+    ids = [statement.pk for statement in statements]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, words, HEADLINE_OPTIONS, ids])
+        headlines = dict(cursor.fetchall())
+    for statement in statements:
+        statement.snippet = highlight(headlines.get(statement.pk, ""))
+
+
+def highlight(headline):
+    if START not in headline:
+        return None
+    marked = escape(headline).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(marked)
