@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "statements"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("statements/", views.StatementListView.as_view(), name="list"),
+    path("statements/rss/", feeds.StatementFeed(), name="rss"),
+    path("statements/atom/", feeds.StatementAtomFeed(), name="atom"),
     path(
         "statements/<slug:slug>/",
         views.StatementDetailView.as_view(),
