@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format check install clean
+.PHONY: run test lint format check install clean web-tools check-web
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,17 @@ run: install
 
 # Tests run with debug off, as production does; the key is for tests only.
 test: install
-	DJANGO_SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DJANGO_SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest -m "not web" $(PYTEST_ARGS)
+
+# The real clients the web checks drive: Debian's Chromium (Playwright must
+# never download its own) and axe-core from package-lock.json. Java, for the
+# Nu HTML checker, must be on the machine.
+web-tools:
+	test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+	npm ci --no-audit --no-fund
+
+check-web: install web-tools
+	DJANGO_SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest -m web $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

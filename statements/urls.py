@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 from .caching import cache_public_page
 
 app_name = "statements"
@@ -12,6 +12,8 @@ urlpatterns = [
         cache_public_page(views.StatementListView.as_view()),
         name="list",
     ),
+    path("statements/rss/", feeds.StatementFeed(), name="rss"),
+    path("statements/atom/", feeds.StatementAtomFeed(), name="atom"),
     path(
         "statements/<slug:slug>/",
         cache_public_page(views.StatementDetailView.as_view()),

@@ -1,15 +1,58 @@
+import json
+
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from .feeds import SITE_NAME, applied_filters, describe, with_query
 from .filters import StatementFilter
 from .models import Speaker, Statement
 from .pagination import ArchivePaginator
 from .search import attach_snippets
 
+SITE_DESCRIPTION = (
+    "Statements, comments, briefings and transcripts from the press office."
+)
+# JSON in a <script> element must not be able to close it or open a comment.
+JSON_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
 
-class HomeView(TemplateView):
+
+def json_ld(data):
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return format_html(
+        '<script type="application/ld+json">{}</script>', mark_safe(text)
+    )
+
+
+class PageMetaMixin:
+    """What a public page's <head> says about it: title, description, canonical URL."""
+
+    og_type = "website"
+
+    def get_page_meta(self, context):
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meta = {
+            "page_description": SITE_DESCRIPTION,
+            "canonical_path": self.request.path,
+            "og_type": self.og_type,
+            **self.get_page_meta(context),
+        }
+        context.update(meta, canonical_url=self.absolute(meta["canonical_path"]))
+        return context
+
+    def absolute(self, path):
+        return self.request.build_absolute_uri(path)
+
+
+class HomeView(PageMetaMixin, TemplateView):
     template_name = "statements/home.html"
     latest_count = 10
 
@@ -22,7 +65,7 @@ class HomeView(TemplateView):
         )
 
 
-class StatementListView(FilterView):
+class StatementListView(PageMetaMixin, FilterView):
     filterset_class = StatementFilter
     template_name = "statements/statement_list.html"
     paginate_by = 20
@@ -53,6 +96,36 @@ class StatementListView(FilterView):
             )
         return context
 
+    def get_title(self):
+        return describe(self.filterset)
+
+    def get_feed_filters(self):
+        return applied_filters(self.filterset)
+
+    def get_page_meta(self, context):
+        title = page_title = self.get_title()
+        page = context["page_obj"]
+        canonical_query = applied_filters(self.filterset)
+        if page.number > 1:
+            page_title += f", page {page.number}"
+            canonical_query["page"] = page.number
+        feed_filters = self.get_feed_filters()
+        return {
+            "page_title": page_title,
+            "feed_title": title,
+            "page_description": (
+                f"{describe(self.filterset)}, from the {SITE_NAME.lower()}."
+            ),
+            "canonical_path": with_query(self.request.path, canonical_query),
+            "feeds": [
+                (name, mime, with_query(reverse(url_name), feed_filters))
+                for name, mime, url_name in [
+                    ("RSS", "application/rss+xml", "statements:rss"),
+                    ("Atom", "application/atom+xml", "statements:atom"),
+                ]
+            ],
+        }
+
     def render_to_response(self, context, **response_kwargs):
         # Bad filter values are the visitor's mistake: show the form's errors.
         if self.filterset.is_bound and not self.filterset.is_valid():
@@ -70,12 +143,26 @@ class SpeakerView(StatementListView):
     def get_queryset(self):
         return super().get_queryset().by_speaker(self.speaker)
 
+    def get_title(self):
+        return describe(self.filterset, subject=self.speaker.name)
+
+    def get_feed_filters(self):
+        return {**super().get_feed_filters(), "speaker": self.speaker.slug}
+
+    def get_page_meta(self, context):
+        position = f", {self.speaker.position}" if self.speaker.position else ""
+        return {
+            **super().get_page_meta(context),
+            "page_description": f"Statements by {self.speaker.name}{position}.",
+        }
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(speaker=self.speaker, **kwargs)
 
 
-class StatementDetailView(DetailView):
+class StatementDetailView(PageMetaMixin, DetailView):
     template_name = "statements/statement_detail.html"
+    og_type = "article"
 
     def get_queryset(self):
         statements = Statement.objects.with_turns()
@@ -90,6 +177,45 @@ class StatementDetailView(DetailView):
             older=neighbours.older_than(self.object).first(),
             **kwargs,
         )
+
+    def get_page_meta(self, context):
+        statement = self.object
+        return {
+            "page_title": statement.title,
+            "page_description": Truncator(statement.summary).words(40),
+            "canonical_path": statement.get_absolute_url(),
+            "structured_data": json_ld(self.news_article(statement)),
+        }
+
+    def news_article(self, statement):
+        """schema.org NewsArticle, for search engines' article results."""
+        publisher = {
+            "@type": "Organization",
+            "name": SITE_NAME,
+            "url": self.absolute(reverse("statements:home")),
+        }
+        speakers = [
+            {
+                "@type": "Person",
+                "name": speaker.name,
+                "url": self.absolute(speaker.get_absolute_url()),
+                **({"jobTitle": speaker.position} if speaker.position else {}),
+            }
+            for speaker in statement.ordered_speakers
+        ]
+        return {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": statement.title,
+            "description": statement.summary,
+            "datePublished": statement.published_at.isoformat(),
+            "dateModified": statement.updated_at.isoformat(),
+            "author": speakers or [publisher],
+            "publisher": publisher,
+            "mainEntityOfPage": self.absolute(statement.get_absolute_url()),
+            "articleSection": statement.get_kind_display(),
+            "keywords": [topic.name for topic in statement.topics.all()],
+        }
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

@@ -1,0 +1,146 @@
+from urllib.parse import urljoin
+
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import BadRequest
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.http import urlencode
+
+from .filters import StatementFilter
+from .models import Statement
+
+SITE_NAME = "Embassy press office"
+
+
+def applied_filters(filterset):
+    """The filter values the visitor set, in the form's order, as query parameters.
+
+    Canonical and feed addresses keep these and drop the rest (tracking
+    parameters, empty fields), so one listing has one address.
+    """
+    if not filterset.is_bound or not filterset.is_valid():
+        return {}
+    return {
+        name: filterset.data[name]
+        for name in filterset.form.fields
+        if filterset.data.get(name, "").strip()
+    }
+
+
+def describe(filterset, subject="Statements"):
+    """A title naming the filters: "Statements by Sergey Lavrov, transcripts"."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return subject
+    data = filterset.form.cleaned_data
+    title = subject
+    if data.get("speaker"):
+        title += f" by {data['speaker'].name}"
+    parts = []
+    if data.get("kind"):
+        parts.append(f"{Statement.Kind(data['kind']).label.lower()}s")
+    if data.get("tag"):
+        parts.append(f"on {data['tag'].name}")
+    if data.get("q"):
+        parts.append(f"containing “{data['q']}”")
+    if data.get("date_from"):
+        parts.append(f"from {format_date(data['date_from'], 'j F Y')}")
+    if data.get("date_to"):
+        parts.append(f"to {format_date(data['date_to'], 'j F Y')}")
+    return ", ".join([title, *parts])
+
+
+def with_query(path, params):
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+class SpeakersAsAuthors:
+    """One author element per speaker; Django's generators write at most one."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, path in item["speakers"]:
+            self.add_speaker(handler, name, urljoin(self.feed["link"], path))
+
+
+class RssWithSpeakers(SpeakersAsAuthors, Rss201rev2Feed):
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+        }
+
+    def add_speaker(self, handler, name, link):
+        handler.addQuickElement("dc:creator", name)
+
+
+class AtomWithSpeakers(SpeakersAsAuthors, Atom1Feed):
+    def add_speaker(self, handler, name, link):
+        handler.startElement("author", {})
+        handler.addQuickElement("name", name)
+        handler.addQuickElement("uri", link)
+        handler.endElement("author")
+
+
+class StatementFeed(Feed):
+    """The newest public statements, narrowed by the list's own filters."""
+
+    feed_type = RssWithSpeakers
+    limit = 50
+    url_name = "statements:rss"
+
+    def get_object(self, request):
+        filterset = StatementFilter(
+            request.GET or None,
+            queryset=Statement.objects.published().for_listing(),
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            raise BadRequest("Invalid filter values.")
+        return filterset
+
+    def title(self, filterset):
+        return f"{describe(filterset)} - {SITE_NAME}"
+
+    def description(self, filterset):
+        return f"{describe(filterset)}, newest first, from the {SITE_NAME.lower()}."
+
+    def link(self, filterset):
+        return with_query(reverse("statements:list"), applied_filters(filterset))
+
+    def feed_url(self, filterset):
+        return with_query(reverse(self.url_name), applied_filters(filterset))
+
+    def author_name(self):
+        return SITE_NAME
+
+    def items(self, filterset):
+        return filterset.qs[: self.limit]
+
+    def item_title(self, statement):
+        return statement.title
+
+    def item_description(self, statement):
+        return statement.summary
+
+    def item_pubdate(self, statement):
+        return statement.published_at
+
+    def item_updateddate(self, statement):
+        return statement.updated_at
+
+    def item_categories(self, statement):
+        return [topic.name for topic in statement.topics.all()]
+
+    def item_extra_kwargs(self, statement):
+        return {
+            "speakers": [
+                (speaker.name, speaker.get_absolute_url())
+                for speaker in statement.ordered_speakers
+            ]
+        }
+
+
+class StatementAtomFeed(StatementFeed):
+    feed_type = AtomWithSpeakers
+    url_name = "statements:atom"
+    subtitle = StatementFeed.description

@@ -1,0 +1,75 @@
+"""Real clients for the web checks (`make check-web`): Chromium, axe-core, vnu."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+
+# Playwright's sync API runs an event loop in the test thread; without this
+# Django refuses the test's own database calls (pytest-django's advice).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+DESKTOP = {"width": 1366, "height": 900}
+TRANSCRIPT = "/statements/lavrov-makei-news-conference-2021-11-10/"
+STATEMENT = (
+    "/statements/2021-12-01-foreign-ministry-statement-on-the-planned-us-summit-"
+    "for-democracy-november-30-2021/"
+)
+PAGES = {
+    "home": "/",
+    "list": "/statements/",
+    "list-filtered": "/statements/?speaker=sergey-lavrov&kind=transcript",
+    "list-with-errors": (
+        "/statements/?kind=poem&date_from=2021-12-01&date_to=2021-11-01"
+    ),
+    "statement": STATEMENT,
+    "transcript": TRANSCRIPT,
+    "speaker": "/speakers/sergey-lavrov/",
+}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """A fresh tab at a given size; closed after the test."""
+    contexts = []
+
+    def open_page(viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def axe_path():
+    path = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
+    assert path.exists(), "run `make web-tools` (npm ci) first"
+    return path
