@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format check install clean web-tools check-web
+.PHONY: run serve test lint format check install clean web-tools check-web
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,16 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production serving: gunicorn, settings from the environment (DATABASE_URL,
+# REDIS_URL, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS...), debug off.
+# WEB_CONCURRENCY is gunicorn's worker count; see bench/README.md for the default.
+WEB_CONCURRENCY ?= 4
+serve: install
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=0 WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn embassy.wsgi \
+		--bind 127.0.0.1:$(PORT) --worker-class sync --max-requests 10000 \
+		--max-requests-jitter 1000 --access-logfile - --error-logfile -
 
 # Tests run with debug off, as production does; the key is for tests only.
 test: install
