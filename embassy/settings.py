@@ -4,6 +4,8 @@ DATABASE_URL         database (default: SQLite file db.sqlite3 in the repository
 DJANGO_SECRET_KEY    required unless DJANGO_DEBUG is on
 DJANGO_DEBUG         "1"/"true" turns debug on; off by default
 DJANGO_ALLOWED_HOSTS comma-separated host names (default: localhost only)
+DJANGO_HTTPS         "1" when served over HTTPS: HSTS, secure cookies, SSL redirect
+DJANGO_ADMIN_URL     the admin's path (default: "admin/")
 """
 
 import os
@@ -41,6 +43,21 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-key-never-used-with-debug-off"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
+HTTPS = env_flag("DJANGO_HTTPS")
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    # The proxy in front terminates TLS and says so in this header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
