@@ -41,6 +41,7 @@ class TurnInline(admin.StackedInline):
 
 
 class StatementAdminForm(forms.ModelForm):
+    loaded_updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
     split_transcript = forms.BooleanField(
         required=False,
         label="Split pasted questions and answers into turns",
@@ -66,6 +67,38 @@ class StatementAdminForm(forms.ModelForm):
             "topics",
             "featured",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            loaded = self.instance.updated_at.isoformat()
+            self.fields["loaded_updated_at"].initial = loaded
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            self.refuse_if_changed_since_loaded(cleaned_data.get("loaded_updated_at"))
+        return cleaned_data
+
+    def refuse_if_changed_since_loaded(self, loaded):
+        """Optimistic locking: two editors must not silently overwrite each other.
+
+        The row stays locked until the admin's transaction ends, so a save
+        that passes this check cannot be overtaken before it is written.
+        """
+        stored = (
+            Statement.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        if stored is None or stored.isoformat() != loaded:
+            self.add_error(
+                None,
+                "Someone else saved this statement after you opened it, so your "
+                "changes were not saved. Reload the page to see their version, "
+                "then make your changes again.",
+            )
 
 
 class StructureForm(forms.Form):
@@ -121,7 +154,19 @@ class StatementAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "published_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    "status",
+                    "published_at",
+                    "loaded_updated_at",
+                ]
+            },
+        ),
         (
             "Where and when it was said",
             {"fields": ["delivered_on", "location"]},
