@@ -99,8 +99,9 @@ def structure_transcript(statement, *, create_speakers=False):
         return parsed
     resolver = SpeakerResolver(create=create_speakers)
     turns = build_turns(statement, parsed.turns, statement.ordered_speakers, resolver)
-    statement.body = "\n\n".join(parsed.opening)
-    statement.save()
     statement.turns.all().delete()
     Turn.objects.bulk_create(turns)
+    # Saved after the turns, so the history record's snapshot includes them.
+    statement.body = "\n\n".join(parsed.opening)
+    statement.save()
     return parsed

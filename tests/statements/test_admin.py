@@ -244,6 +244,7 @@ def edit(statement, body, version, turns=(), **overrides):
         title=overrides.pop("title", statement.title),
         slug=statement.slug,
         status=statement.status,
+        location=statement.location,
         loaded_updated_at=version,
         **overrides,
     )
