@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -5,8 +6,11 @@ from django.views.generic import TemplateView
 
 from statements.sitemaps import sitemaps
 
+from . import views
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
     path(
         "sitemap.xml",
         sitemap_views.index,

@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from . import history, services
 from .caching import public_content_changed
 from .models import Speaker, Statement, StatementSpeaker, Topic, Turn
 
@@ -41,7 +42,11 @@ class TurnInline(admin.StackedInline):
     verbose_name_plural = "questions and answers (turns), in order"
 
 
+CONTENT_FIELDS = {"title", "delivered_on", "location", "lead", "body"}
+
+
 class StatementAdminForm(forms.ModelForm):
+    loaded_updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
     split_transcript = forms.BooleanField(
         required=False,
         label="Split pasted questions and answers into turns",
@@ -66,7 +71,43 @@ class StatementAdminForm(forms.ModelForm):
             "body",
             "topics",
             "featured",
+            "change_note",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            loaded = self.instance.updated_at.isoformat()
+            self.fields["loaded_updated_at"].initial = loaded
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # The row as stored, locked until the admin's transaction ends.
+        self.stored = (
+            Statement.objects.select_for_update().filter(pk=self.instance.pk).first()
+            if self.instance.pk
+            else None
+        )
+        if self.instance.pk:
+            self.refuse_if_changed_since_loaded(cleaned_data.get("loaded_updated_at"))
+        return cleaned_data
+
+    def refuse_if_changed_since_loaded(self, loaded):
+        """Optimistic locking: two editors must not silently overwrite each other."""
+        if self.stored is None or self.stored.updated_at.isoformat() != loaded:
+            self.add_error(
+                None,
+                "Someone else saved this statement after you opened it, so your "
+                "changes were not saved. Reload the page to see their version, "
+                "then make your changes again.",
+            )
+
+    def corrects_a_public_statement(self, formsets):
+        """Whether this save changes what the public has already read."""
+        content_changed = bool(CONTENT_FIELDS & set(self.changed_data)) or any(
+            formset.has_changed() for formset in formsets if formset.model is Turn
+        )
+        return self.stored is not None and self.stored.is_public and content_changed
 
 
 class StructureForm(forms.Form):
@@ -96,7 +137,7 @@ class PublicFilter(admin.SimpleListFilter):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(SimpleHistoryAdmin):
     form = StatementAdminForm
     inlines = [StatementSpeakerInline, TurnInline]
     list_display = [
@@ -120,14 +161,28 @@ class StatementAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics"]
     actions = ["publish", "unpublish"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "corrected_at"]
+    history_list_display = ["status", "change_note"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "kind", "status", "published_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    "kind",
+                    "status",
+                    "published_at",
+                    "loaded_updated_at",
+                ]
+            },
+        ),
         (
             "Where and when it was said",
             {"fields": ["delivered_on", "location"]},
         ),
         (None, {"fields": ["lead", "body", "split_transcript", "topics", "featured"]}),
+        ("Correction", {"fields": ["change_note", "corrected_at"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -137,6 +192,21 @@ class StatementAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .prefetch_related("statement_speakers__speaker")
         )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            history.keep_first_version(form.stored)
+        # The version is recorded in save_related, once its turns are saved.
+        obj.skip_history_when_saving = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        statement = form.instance
+        del statement.skip_history_when_saving
+        if form.corrects_a_public_statement(formsets):
+            statement.corrected_at = timezone.now()
+        statement.save()
 
     @admin.display(description="speakers")
     def speaker_names(self, statement):

@@ -5,6 +5,9 @@ class StatementsConfig(AppConfig):
     name = "statements"
 
     def ready(self):
-        from . import signals
+        from . import (
+            history,  # noqa: F401  (connects the history snapshot)
+            signals,
+        )
 
         signals.connect()

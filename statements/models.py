@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from .querysets import StatementQuerySet
 from .transcripts import speaker_key, split_paragraphs
@@ -70,6 +71,19 @@ class Topic(models.Model):
         return reverse("statements:list") + f"?tag={self.slug}"
 
 
+class TextSnapshot(models.Model):
+    """Extra field of each historical statement: its turns live in another table."""
+
+    text_snapshot = models.TextField(
+        "full text",
+        blank=True,
+        help_text="The body and the questions and answers as they were then.",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Statement(models.Model):
     class Kind(models.TextChoices):
         STATEMENT = "statement", "Statement"
@@ -133,10 +147,29 @@ class Statement(models.Model):
         default=False,
         help_text="The newest featured statement is shown in full on the home page.",
     )
+    change_note = models.CharField(
+        "correction note",
+        max_length=300,
+        blank=True,
+        help_text=(
+            "When you correct a public statement: what changed and why. It is "
+            'shown publicly after "Updated on <date>".'
+        ),
+    )
+    corrected_at = models.DateTimeField(
+        "corrected at",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when the content of a public statement is changed.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = StatementQuerySet.as_manager()
+    history = HistoricalRecords(
+        bases=[TextSnapshot], excluded_fields=["summary", "search_vector"]
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]

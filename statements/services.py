@@ -4,9 +4,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import transcripts
-from .caching import public_content_changed
 from .models import Speaker, Turn
-from .search import refresh_search_vectors
 
 
 def unique_slug(model, text, max_length=200):
@@ -101,10 +99,9 @@ def structure_transcript(statement, *, create_speakers=False):
         return parsed
     resolver = SpeakerResolver(create=create_speakers)
     turns = build_turns(statement, parsed.turns, statement.ordered_speakers, resolver)
-    statement.body = "\n\n".join(parsed.opening)
-    statement.save()
     statement.turns.all().delete()
     Turn.objects.bulk_create(turns)
-    refresh_search_vectors([statement.pk])
-    public_content_changed()
+    # Saved after the turns, so the history record's snapshot includes them.
+    statement.body = "\n\n".join(parsed.opening)
+    statement.save()
     return parsed

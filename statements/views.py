@@ -1,3 +1,4 @@
+import hashlib
 import json
 
 from django.shortcuts import get_object_or_404
@@ -78,7 +79,8 @@ class StatementListView(PageMetaMixin, FilterView):
     def get_paginator(self, queryset, per_page, **kwargs):
         filters = self.request.GET.copy()
         filters.pop(self.page_kwarg, None)
-        count_key = f"count:{self.request.path}?{filters.urlencode()}"
+        query = hashlib.sha256(filters.urlencode().encode()).hexdigest()
+        count_key = f"count:{self.request.path}?{query}"
         return super().get_paginator(queryset, per_page, count_key=count_key, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -8,11 +8,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def django_check(**environ):
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "production-test-key-7f3kQ9zLw2Xv8Rp1Tn6Mb4Yc0Hd5Js",
+    "DJANGO_ALLOWED_HOSTS": "press.example.org",
+    "DJANGO_HTTPS": "1",
+}
+
+
+def manage(*args, **environ):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.update(environ)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -22,7 +30,9 @@ def django_check(**environ):
 
 
 def test_missing_secret_key_fails_loudly_when_debug_is_off():
-    result = django_check()
+    result = manage(
+        "check",
+    )
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
@@ -36,7 +46,7 @@ def test_missing_secret_key_fails_loudly_when_debug_is_off():
     ],
 )
 def test_settings_load_with_debug_or_with_a_secret_key(environ):
-    result = django_check(**environ)
+    result = manage("check", **environ)
 
     assert result.returncode == 0, result.stderr
 
@@ -45,3 +55,65 @@ def test_site_runs_in_london_time_with_aware_datetimes(settings):
     assert settings.TIME_ZONE == "Europe/London"
     assert settings.USE_TZ is True
     assert settings.DEBUG is False
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deployment_checklist_fails_without_https():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION | {"DJANGO_HTTPS": "0"},
+    )
+
+    assert result.returncode != 0
+    assert "SECURE_SSL_REDIRECT" in result.stderr
+
+
+def setting_values(names, **environ):
+    code = (
+        "from django.conf import settings; "
+        f"print([getattr(settings, name) for name in {names!r}])"
+    )
+    result = manage("shell", "--no-imports", "-c", code, **environ)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+HTTPS_SETTINGS = [
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "SECURE_PROXY_SSL_HEADER",
+]
+
+
+def test_https_switches_on_redirect_secure_cookies_and_trusts_the_proxy_header():
+    assert setting_values(HTTPS_SETTINGS, **PRODUCTION) == (
+        "[True, True, True, True, ('HTTP_X_FORWARDED_PROTO', 'https')]"
+    )
+
+
+def test_https_is_off_for_development():
+    assert setting_values(HTTPS_SETTINGS, DJANGO_DEBUG="1") == (
+        "[False, False, False, True, None]"
+    )
+
+
+def test_admin_url_comes_from_the_environment():
+    code = "from django.urls import reverse; print(reverse('admin:index'))"
+    moved = manage(
+        "shell", "--no-imports", "-c", code, DJANGO_DEBUG="1", DJANGO_ADMIN_URL="desk/"
+    )
+    default = manage("shell", "--no-imports", "-c", code, DJANGO_DEBUG="1")
+
+    assert moved.stdout.strip() == "/desk/"
+    assert default.stdout.strip() == "/admin/"

@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.contrib.auth.models import Group, User
+from django.db.models.signals import pre_save
+from django.test import Client
 from django.utils import timezone
 
 from statements.models import Speaker, Statement, Turn
@@ -240,3 +242,129 @@ def test_structure_preview_marks_ambiguous_paragraphs(admin_client, make_stateme
     html = page.content.decode()
     assert '<mark title="Ambiguous: kept as text">Moscow Times: thank you' in html
     assert "1 paragraph looked like a label but was kept as text" in html
+
+
+def change_url(statement):
+    return f"/admin/statements/statement/{statement.pk}/change/"
+
+
+def loaded_version(client, statement):
+    """The version stamp the change form gives an editor who opens it now."""
+    form = client.get(change_url(statement)).context["adminform"].form
+    return form["loaded_updated_at"].value()
+
+
+def edit(statement, body, version, turns=(), **overrides):
+    return statement_form(
+        statement.published_at,
+        body,
+        turns=turns,
+        title=overrides.pop("title", statement.title),
+        slug=statement.slug,
+        status=statement.status,
+        location=statement.location,
+        loaded_updated_at=version,
+        **overrides,
+    )
+
+
+@pytest.fixture
+def second_editor(db):
+    client = Client()
+    client.force_login(
+        User.objects.create_superuser("second", password="a-long-test-password")
+    )
+    return client
+
+
+def test_second_editor_is_refused_instead_of_overwriting_the_first(
+    admin_client, second_editor, make_statement
+):
+    statement = make_statement(body="Original body.")
+    first_version = loaded_version(admin_client, statement)
+    second_version = loaded_version(second_editor, statement)
+
+    saved = admin_client.post(
+        change_url(statement), edit(statement, "First editor's body.", first_version)
+    )
+    refused = second_editor.post(
+        change_url(statement), edit(statement, "Second editor's body.", second_version)
+    )
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    assert (
+        "Someone else saved this statement after you opened it"
+        in refused.content.decode()
+    )
+    statement.refresh_from_db()
+    assert statement.body == "First editor's body."
+
+    reloaded = loaded_version(second_editor, statement)
+    again = second_editor.post(
+        change_url(statement), edit(statement, "Second editor's body.", reloaded)
+    )
+    assert again.status_code == 302
+    statement.refresh_from_db()
+    assert statement.body == "Second editor's body."
+
+
+def test_change_form_without_a_version_stamp_is_refused(admin_client, make_statement):
+    statement = make_statement(body="Original body.")
+
+    response = admin_client.post(change_url(statement), edit(statement, "New.", ""))
+
+    assert response.status_code == 200
+    statement.refresh_from_db()
+    assert statement.body == "Original body."
+
+
+class TurnRefused(Exception):
+    pass
+
+
+def refuse_turn(sender, instance, **kwargs):
+    raise TurnRefused(instance.text)
+
+
+def test_a_failed_turn_save_leaves_the_previous_version_whole(
+    admin_client, make_statement
+):
+    statement = make_statement(title="Before", body="Body before.")
+    turn = Turn.objects.create(
+        statement=statement,
+        position=1,
+        role=Turn.Role.QUESTION,
+        label="Question",
+        text="Turn before.",
+    )
+    changed_turn = {
+        "id": str(turn.pk),
+        "statement": str(statement.pk),
+        "position": "1",
+        "role": "question",
+        "label": "Question",
+        "text": "Turn after.",
+    }
+    data = edit(
+        statement,
+        "Body after.",
+        loaded_version(admin_client, statement),
+        turns=[changed_turn],
+        title="After",
+        **management("turns", 1, initial=1),
+    )
+
+    pre_save.connect(refuse_turn, sender=Turn)
+    try:
+        with pytest.raises(TurnRefused):
+            admin_client.post(change_url(statement), data)
+    finally:
+        pre_save.disconnect(refuse_turn, sender=Turn)
+
+    statement.refresh_from_db()
+    assert (statement.title, statement.body) == ("Before", "Body before.")
+    assert [t.text for t in statement.turns.all()] == ["Turn before."]
+    response = admin_client.post(change_url(statement), data)
+    assert response.status_code == 302
+    assert [t.text for t in statement.turns.all()] == ["Turn after."]

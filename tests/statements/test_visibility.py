@@ -1,11 +1,18 @@
 """Drafts and scheduled statements appear in no public place."""
 
 import datetime
+import html
+import io
+import re
+from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.core.management import call_command
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import timezone
 
-from statements.models import Statement
+from counters.models import TrackedIncident
+from statements.models import Statement, Turn
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +126,102 @@ def test_prev_next_links_skip_hidden_statements(client, make_statement):
     assert response.context["older"] == older
     assert response.context["newer"] is None
     assert "Draft between" not in page and "Future one" not in page
+
+
+FEEDS = ["statements:rss", "statements:atom"]
+WELL_KNOWN = ["/sitemap.xml", "/robots.txt"]
+LINK = re.compile(r'(?:href="|<link>|<loc>)([^"<]+)')
+CRAWL_LIMIT = 300
+
+
+def entry_points():
+    """The home page, plus feeds, sitemap and robots.txt once they exist."""
+    urls = ["/"]
+    for name in FEEDS:
+        try:
+            urls.append(reverse(name))
+        except NoReverseMatch:
+            continue
+    for path in WELL_KNOWN:
+        try:
+            resolve(path)
+        except Resolver404:
+            continue
+        urls.append(path)
+    return urls
+
+
+def same_site_path(page_url, link):
+    """The path and query a link on ``page_url`` leads to, if it stays on the site."""
+    url = urlsplit(urljoin(f"http://testserver{page_url}", html.unescape(link)))
+    if url.netloc != "testserver" or url.path.startswith(("/admin/", "/static/")):
+        return None
+    return f"{url.path}?{url.query}" if url.query else url.path
+
+
+def crawl(client):
+    """Every page reachable from the entry points by same-site links, bounded."""
+    pages, queue = {}, entry_points()
+    while queue and len(pages) < CRAWL_LIMIT:
+        url = queue.pop(0)
+        if url in pages:
+            continue
+        pages[url] = client.get(url).content.decode()
+        for link in LINK.findall(pages[url]):
+            path = same_site_path(url, link)
+            if path and path not in pages:
+                queue.append(path)
+    return pages
+
+
+def test_crawling_the_public_site_finds_no_hidden_content(
+    client, hidden_statements, make_statement
+):
+    public, hidden, speaker, topic = hidden_statements
+    for statement in hidden:
+        Turn.objects.create(
+            statement=statement,
+            position=1,
+            role=Turn.Role.QUESTION,
+            label="Question",
+            text=f"Hidden turn of {statement.slug}.",
+        )
+    for number in range(25):
+        make_statement(title=f"Filler {number}", speakers=[speaker], topics=[topic])
+    TrackedIncident.objects.create(
+        title="Retired",
+        happened_on="2020-01-01",
+        sentence="days since a retired count",
+        is_active=False,
+    )
+    TrackedIncident.objects.create(
+        title="Live", happened_on="2020-01-01", sentence="days since a live count"
+    )
+
+    pages = crawl(client)
+
+    assert public.get_absolute_url() in pages
+    assert speaker.get_absolute_url() in pages
+    assert any("page=2" in url for url in pages)
+    secrets = ["days since a retired count"]
+    for statement in hidden:
+        secrets += [statement.title, statement.slug, statement.body]
+        secrets.append(f"Hidden turn of {statement.slug}.")
+    for url, page in pages.items():
+        for secret in secrets:
+            assert secret not in page, (url, secret)
+    assert "days since a live count" in pages["/"]
+
+
+def test_export_leaves_out_hidden_statements_unless_asked(hidden_statements):
+    public, hidden = hidden_statements[:2]
+    published, everything = io.StringIO(), io.StringIO()
+
+    call_command("export_statements", stdout=published)
+    call_command("export_statements", "--all", stdout=everything)
+
+    assert public.title in published.getvalue()
+    for statement in hidden:
+        assert statement.title not in published.getvalue()
+        assert statement.slug not in published.getvalue()
+        assert statement.title in everything.getvalue()
