@@ -22,6 +22,8 @@ HEADLINE_OPTIONS = (
     f"StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=20, "
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
+# How many of the most recent matches a search ranks (see ``search``).
+RANKED_WINDOW = 1000
 # Longer texts are indexed by their first part (a tsvector is at most 1 MB).
 INDEXED_CHARACTERS = 200_000
 
@@ -66,10 +68,10 @@ def turn_vector():
 
 
 def turn_matches(words, speaker=None):
-    """Turns (of the outer statement) whose text matches; by ``speaker`` if given."""
+    """Turns whose text matches; by ``speaker`` if given."""
     from .models import Turn
 
-    turns = Turn.objects.filter(statement=OuterRef("pk"))
+    turns = Turn.objects.all()
     if speaker is not None:
         turns = turns.filter(speaker=speaker)
     if full_text_search_available():
@@ -83,31 +85,64 @@ def search(statements, words, speaker=None):
     """Statements matching ``words``, best first; with a speaker, in their words.
 
     With a speaker, a transcript matches when one of the speaker's own answers
-    matches (the result links to the first such answer); a statement without
+    matches (``matching_turn`` is the first such answer); a statement without
     turns matches on its own text.
+
+    On PostgreSQL the RANKED_WINDOW most recent matches are ranked: ranking
+    reads every candidate's vector, and a word found in most of the archive
+    would otherwise make each search read most of it.
     """
+    if not full_text_search_available():
+        return substring_search(statements, words, speaker)
+    query = search_query(words)
+    # Each statement's vector holds its turns too, so the GIN index narrows
+    # every search, a speaker's included.
+    matches = statements.filter(search_vector=query)
+    said = None
+    if speaker is not None:
+        said = turn_matches(words, speaker)
+        matches = matches.filter(
+            Q(pk__in=said.values("statement_id")) | ~Exists(any_turn())
+        )
+    recent = list(
+        matches.order_by("-published_at", "-id").values_list("pk", flat=True)[
+            :RANKED_WINDOW
+        ]
+    )
+    ranked = statements.filter(pk__in=recent).annotate(
+        rank=SearchRank(F("search_vector"), query)
+    )
+    if said is not None:
+        ranked = ranked.annotate(matching_turn=first_position(said))
+    return ranked.order_by("-rank", "-published_at", "-id")
+
+
+def substring_search(statements, words, speaker=None):
+    """SQLite's stand-in: every word somewhere in the text, newest first."""
+    own_text = Q()
+    for word in words.split():
+        own_text &= Q(title__icontains=word) | Q(body__icontains=word)
+    if speaker is None:
+        return statements.filter(own_text | Exists(in_statement(turn_matches(words))))
+    said = turn_matches(words, speaker)
+    return statements.filter(
+        Exists(in_statement(said)) | own_text & ~Exists(any_turn())
+    ).annotate(matching_turn=first_position(said))
+
+
+def in_statement(turns):
+    """``turns`` narrowed to those of the outer query's statement."""
+    return turns.filter(statement=OuterRef("pk"))
+
+
+def any_turn():
     from .models import Turn
 
-    has_no_turns = ~Exists(Turn.objects.filter(statement=OuterRef("pk")))
-    if full_text_search_available():
-        query = search_query(words)
-        own_text = Q(search_vector=query)
-    else:
-        query = None
-        own_text = Q()
-        for word in words.split():
-            own_text &= Q(title__icontains=word) | Q(body__icontains=word)
-    if speaker is None:
-        matches = statements.filter(own_text | Exists(turn_matches(words)))
-    else:
-        said = turn_matches(words, speaker).order_by("position")
-        matches = statements.filter(Exists(said) | (own_text & has_no_turns))
-        matches = matches.annotate(matching_turn=said.values("position")[:1])
-    if query is None:
-        return matches
-    return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
-        "-rank", "-published_at", "-id"
-    )
+    return in_statement(Turn.objects.all())
+
+
+def first_position(turns):
+    return in_statement(turns).order_by("position").values("position")[:1]
 
 
 def attach_snippets(statements, words, speaker=None):

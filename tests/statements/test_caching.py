@@ -1,0 +1,223 @@
+"""Public pages come from the shared cache until public content changes."""
+
+import datetime
+import io
+import json
+import subprocess
+import sys
+import zoneinfo
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from counters.models import TrackedIncident
+from statements.models import Speaker, Statement
+
+pytestmark = pytest.mark.django_db
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+PUBLIC_PAGES = [
+    "/",
+    "/statements/",
+    "/statements/?kind=comment",
+    "/speakers/sergey-lavrov/",
+]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_a_cached_page_is_served_without_touching_the_database(client, demo):
+    for url in PUBLIC_PAGES:
+        first = client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(url)
+
+        assert again.status_code == 200
+        assert len(queries) == 0, url
+        assert again.content == first.content
+
+
+def test_publish_edit_unpublish_and_delete_in_the_admin_show_at_once(
+    admin_client, client, make_statement
+):
+    draft = make_statement(title="Embargoed text", status=Statement.Status.DRAFT)
+    assert "Embargoed text" not in client.get("/statements/").content.decode()
+
+    admin_client.post(
+        "/admin/statements/statement/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    assert "Embargoed text" in client.get("/statements/").content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+    draft.refresh_from_db()
+    draft.title = "Corrected text"
+    draft.save()
+    page = client.get("/statements/").content.decode()
+    assert "Corrected text" in page and "Embargoed text" not in page
+
+    admin_client.post(
+        "/admin/statements/statement/",
+        {"action": "unpublish", "_selected_action": [draft.pk]},
+    )
+    assert "Corrected text" not in client.get("/statements/").content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+    statement = make_statement(title="Soon deleted")
+    assert "Soon deleted" in client.get("/statements/").content.decode()
+    statement.delete()
+    assert "Soon deleted" not in client.get("/statements/").content.decode()
+
+
+def test_an_import_shows_at_once(client, demo, tmp_path):
+    assert client.get("/statements/").context["paginator"].count == 11
+    line = {"title": "Imported late", "published": "2021-12-02", "body": "Text."}
+    file = tmp_path / "one.jsonl"
+    file.write_text(json.dumps(line) + "\n")
+
+    call_command(
+        "import_statements", str(file), stdout=io.StringIO(), stderr=io.StringIO()
+    )
+
+    page = client.get("/statements/")
+    assert page.context["paginator"].count == 12
+    assert "Imported late" in client.get("/").content.decode()
+
+
+def test_speaker_and_counter_changes_show_at_once(client, demo):
+    client.get("/speakers/sergey-lavrov/")
+    client.get("/")
+    Speaker.objects.filter(slug="sergey-lavrov").update(position="Minister")
+    Speaker.objects.get(slug="sergey-lavrov").save()
+    incident = TrackedIncident.objects.get(title="Salisbury incident")
+    incident.is_active = False
+    incident.save()
+
+    assert "Minister" in client.get("/speakers/sergey-lavrov/").content.decode()
+    assert "Salisbury incident" not in client.get("/").content.decode()
+
+
+def test_a_cached_page_never_shows_a_stale_time_or_day_count(client, demo):
+    before_midnight = datetime.datetime(2021, 12, 4, 23, 59, tzinfo=LONDON)
+    with time_machine.travel(before_midnight, tick=False):
+        first = client.get("/statements/").content.decode()
+    with time_machine.travel(
+        before_midnight + datetime.timedelta(minutes=2), tick=False
+    ), CaptureQueriesContext(connection) as queries:
+        cached = client.get("/statements/").content.decode()
+
+    assert "4 December 2021" in first and "1371</strong>" in first
+    assert "London: <time" in first and ">23:59</time>" in first
+    assert not [q for q in queries if "statements_statement" in q["sql"]]
+    assert "5 December 2021" in cached and "1372</strong>" in cached
+    assert ">00:01</time>" in cached
+
+
+def test_a_scheduled_statement_appears_on_cached_pages_when_its_time_comes(
+    client, make_statement
+):
+    now = timezone.now()
+    make_statement(title="Already out")
+    make_statement(
+        title="Embargoed until noon", published_at=now + datetime.timedelta(hours=1)
+    )
+    assert "Embargoed until noon" not in client.get("/statements/").content.decode()
+
+    with time_machine.travel(now + datetime.timedelta(hours=1, seconds=5)):
+        assert "Embargoed until noon" in client.get("/statements/").content.decode()
+
+
+def test_staff_are_never_served_or_stored_in_the_public_cache(
+    admin_client, client, make_statement
+):
+    draft = make_statement(title="Staff preview", status=Statement.Status.DRAFT)
+
+    assert admin_client.get(draft.get_absolute_url()).status_code == 200
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.get("/statements/")
+    assert "Staff preview" not in admin_client.get("/statements/").content.decode()
+
+
+def test_public_pages_send_cache_headers_and_answer_conditional_requests(client, demo):
+    for url in PUBLIC_PAGES:
+        response = client.get(url)
+        assert "max-age=60" in response["Cache-Control"]
+        assert "public" in response["Cache-Control"]
+        etag = response["ETag"]
+
+        again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert again.status_code == 304, url
+        assert again.content == b""
+
+
+def test_browser_cache_lifetime_ends_at_london_midnight(client, demo):
+    with time_machine.travel(
+        datetime.datetime(2021, 12, 4, 23, 59, 30, tzinfo=LONDON), tick=False
+    ):
+        response = client.get("/")
+
+    assert "max-age=30" in response["Cache-Control"]
+
+
+def test_caching_can_be_turned_off(client, demo, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/statements/")
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/statements/")
+
+    assert len(queries) > 0
+
+
+REDIS = "redis://127.0.0.1:6379/3"
+CHANGE_IN_ANOTHER_PROCESS = (
+    "from statements.caching import public_content_changed; public_content_changed()"
+)
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS,
+            "KEY_PREFIX": "embassy",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_change_in_another_process_retires_pages_cached_in_redis(
+    client, demo, redis_cache
+):
+    client.get("/statements/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/statements/")
+    assert len(queries) == 0
+
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", CHANGE_IN_ANOTHER_PROCESS],
+        cwd=Path(__file__).resolve().parents[2],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_DEBUG": "1",
+            "REDIS_URL": REDIS,
+        },
+        check=True,
+        capture_output=True,
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/statements/").status_code == 200
+    assert len(queries) > 0
