@@ -1,8 +1,15 @@
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 
-from statements.caching import cached_for_generation
+from statements.caching import cached_for_generation, content_generation
 
 from .models import Clock, ContactLine, TrackedIncident
+
+SERVER_NOW = "__server-now__"
+# The header as rendered for the current minute, in this process.
+_rendered = {}
 
 
 def header_content():
@@ -13,20 +20,40 @@ def header_content():
     }
 
 
+def header_html(now):
+    """The header for ``now``: the same all minute long but for the clocks' script.
+
+    Rendered once a minute per process (and again when the content changes);
+    only the server time the clock script starts from is put in every time.
+    """
+    minute = now.replace(second=0, microsecond=0)
+    key = (content_generation(), minute)
+    html = _rendered.get(key)
+    if html is None:
+        content = cached_for_generation("site-header", header_content)
+        today = timezone.localdate(minute)
+        html = render_to_string(
+            "counters/_site_header.html",
+            {
+                "header": {
+                    "now": minute,
+                    "server_now": SERVER_NOW,
+                    "today": today,
+                    "clocks": content["clocks"],
+                    "contact_lines": content["contact_lines"],
+                    "counters": [
+                        (incident, incident.days_since(today))
+                        for incident in content["incidents"]
+                    ],
+                }
+            },
+        )
+        _rendered.clear()
+        _rendered[key] = html
+    # The rest is the template's own escaped output.
+    return mark_safe(html.replace(SERVER_NOW, str(int(now.timestamp()))))
+
+
 def site_header(request):
-    """Today's date, the clocks, contact lines and counters, from one moment."""
-    now = timezone.now()
-    today = timezone.localdate(now)
-    content = cached_for_generation("site-header", header_content)
-    return {
-        "site_header": {
-            "now": now,
-            "today": today,
-            "clocks": content["clocks"],
-            "contact_lines": content["contact_lines"],
-            "counters": [
-                (incident, incident.days_since(today))
-                for incident in content["incidents"]
-            ],
-        }
-    }
+    """The header every page starts with: date, clocks, contact lines, counters."""
+    return {"site_header_html": SimpleLazyObject(lambda: header_html(timezone.now()))}

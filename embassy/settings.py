@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "axes",
@@ -105,6 +106,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early: a page from the cache needs none of the rest.
+    "statements.caching.PublicPageCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -160,7 +163,13 @@ CACHES = {
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Each process's own copies of cached pages, under the shared generation.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
 # How long a public page or a match count stays cached at most (0: off). Every
 # change to public content retires cached pages at once whatever this says.
@@ -192,6 +201,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = 1
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# Behind reverse proxies (nginx), a client's address is the one they add to
+# X-Forwarded-For; DJANGO_TRUSTED_PROXIES says how many there are (default 0).
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+if TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# A version's text without its turns is not the statement: no one-click revert.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

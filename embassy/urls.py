@@ -4,6 +4,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from statements.caching import cache_public_page
 from statements.sitemaps import sitemaps
 
 from . import views
@@ -13,13 +14,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        cache_public_page(sitemap_views.index),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<slug:section>.xml",
-        sitemap_views.sitemap,
+        cache_public_page(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),

@@ -8,7 +8,6 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import history, services
-from .caching import public_content_changed
 from .models import Speaker, Statement, StatementSpeaker, Topic, Turn
 
 
@@ -203,6 +202,7 @@ class StatementAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         statement = form.instance
+        statement.number_turns()
         del statement.skip_history_when_saving
         if form.corrects_a_public_statement(formsets):
             statement.corrected_at = timezone.now()
@@ -218,14 +218,17 @@ class StatementAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Publish the selected statements", permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.update(
-            status=Statement.Status.PUBLISHED, updated_at=timezone.now()
-        )
-        public_content_changed()
+        now = timezone.now()
+        statements = queryset.exclude(status=Statement.Status.PUBLISHED)
+        for statement in statements:
+            statement.status = Statement.Status.PUBLISHED
+            # A draft dated in the past appears now, at the top of the list.
+            statement.published_at = max(statement.published_at, now)
+            statement.save()
         self.message_user(
             request,
-            f"{count} statement(s) published. Those with a future publication "
-            "time appear when it comes.",
+            f"{len(statements)} statement(s) published. Those with a future "
+            "publication time appear when it comes.",
             messages.SUCCESS,
         )
 
@@ -233,12 +236,12 @@ class StatementAdmin(SimpleHistoryAdmin):
         description="Unpublish the selected statements", permissions=["change"]
     )
     def unpublish(self, request, queryset):
-        count = queryset.update(
-            status=Statement.Status.DRAFT, updated_at=timezone.now()
-        )
-        public_content_changed()
+        statements = queryset.filter(status=Statement.Status.PUBLISHED)
+        for statement in statements:
+            statement.status = Statement.Status.DRAFT
+            statement.save()
         self.message_user(
-            request, f"{count} statement(s) unpublished.", messages.SUCCESS
+            request, f"{len(statements)} statement(s) unpublished.", messages.SUCCESS
         )
 
     def get_urls(self):

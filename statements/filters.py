@@ -2,6 +2,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from .models import Speaker, Statement, Topic
@@ -18,6 +19,15 @@ class DateInput(forms.DateInput):
 
     def __init__(self):
         super().__init__(format="%Y-%m-%d")
+
+
+# Callables: "public" depends on the time of the request.
+def public_speakers(request):
+    return Speaker.objects.with_public_statements()
+
+
+def public_topics(request):
+    return Topic.objects.with_public_statements()
 
 
 class StatementFilterForm(forms.Form):
@@ -42,12 +52,23 @@ class StatementFilterForm(forms.Form):
 
 
 class StatementFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Words", method="filter_words", max_length=200)
+    q = django_filters.CharFilter(
+        label="Words",
+        method="filter_words",
+        max_length=200,
+        validators=[
+            RegexValidator(
+                r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
+                inverse_match=True,
+                message="Words cannot contain control characters.",
+            )
+        ],
+    )
     speaker = django_filters.ModelChoiceFilter(
         label="Speaker",
         field_name="speakers",
         to_field_name="slug",
-        queryset=Speaker.objects.all(),
+        queryset=public_speakers,
         empty_label="Any speaker",
     )
     kind = django_filters.ChoiceFilter(choices=Statement.Kind, empty_label="Any kind")
@@ -55,7 +76,7 @@ class StatementFilter(django_filters.FilterSet):
         label="Topic",
         field_name="topics",
         to_field_name="slug",
-        queryset=Topic.objects.all(),
+        queryset=public_topics,
         empty_label="Any topic",
     )
     date_from = django_filters.DateFilter(
@@ -70,10 +91,24 @@ class StatementFilter(django_filters.FilterSet):
         form = StatementFilterForm
         fields = ["q", "speaker", "kind", "tag", "date_from", "date_to"]
 
+    search_capped = False
+
+    def filter_queryset(self, queryset):
+        """Words last: a search ranks among what the other filters leave."""
+        words = self.filters["q"]
+        others = {name: f for name, f in self.filters.items() if f is not words}
+        for name, value in self.form.cleaned_data.items():
+            if name in others:
+                queryset = others[name].filter(queryset, value)
+        return words.filter(queryset, self.form.cleaned_data.get("q"))
+
     def filter_words(self, queryset, name, value):
         if not value.strip():
             return queryset
-        return search(queryset, value, speaker=self.form.cleaned_data.get("speaker"))
+        matches, self.search_capped = search(
+            queryset, value, speaker=self.form.cleaned_data.get("speaker")
+        )
+        return matches
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(published_at__gte=start_of_day(value))

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from .querysets import StatementQuerySet
+from .querysets import SpeakerQuerySet, StatementQuerySet, TopicQuerySet
 from .transcripts import speaker_key, split_paragraphs
 
 
@@ -32,6 +32,8 @@ class Speaker(models.Model):
         ),
     )
 
+    objects = SpeakerQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -55,6 +57,8 @@ class Speaker(models.Model):
 class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -213,6 +217,20 @@ class Statement(models.Model):
         return split_paragraphs(self.body)
 
     @property
+    def matching_turn_url(self):
+        """Where a speaker said the words searched for (set by a speaker search)."""
+        position = getattr(self, "matching_turn", None)
+        if position is None:
+            return None
+        return f"{self.get_absolute_url()}#{Turn.anchor_for(position)}"
+
+    def number_turns(self):
+        """Number the turns 1, 2, 3... in their order, so each anchor is unique."""
+        for position, turn in enumerate(self.turns.order_by("position", "id"), 1):
+            if turn.position != position:
+                Turn.objects.filter(pk=turn.pk).update(position=position)
+
+    @property
     def ordered_speakers(self):
         """Speakers in the editor's order, from the prefetched through rows."""
         return [link.speaker for link in self.statement_speakers.all()]
@@ -281,9 +299,13 @@ class Turn(models.Model):
     def is_question(self):
         return self.role == self.Role.QUESTION
 
+    @staticmethod
+    def anchor_for(position):
+        return f"turn-{position}"
+
     @property
     def anchor(self):
-        return f"turn-{self.position}"
+        return self.anchor_for(self.position)
 
     @property
     def paragraphs(self):

@@ -1,34 +1,101 @@
-from django.core.paginator import Paginator
+import json
+import math
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection
 from django.utils.functional import cached_property
 
 from .caching import cached_for_generation
 
 
-class ArchivePaginator(Paginator):
-    """A paginator for lists of any depth.
+def planner_estimate(queryset):
+    """PostgreSQL's estimate of the rows ``queryset`` gives, without running it."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
 
-    A page's rows are found by slicing their primary keys first (an index-only
-    scan that does not read the rows it skips), then fetching just those rows,
-    so page 2,000 costs little more than page 1. The number of matches is
-    cached per filter until the content changes, so it is counted once, not on
-    every request.
+
+def round_estimate(number):
+    """Two significant figures: an estimate should not look exact."""
+    if number < 100:
+        return number
+    scale = 10 ** (int(math.log10(number)) - 1)
+    return round(number / scale) * scale
+
+
+class ArchivePage(Page):
+    def has_next(self):
+        if self.paginator.estimated:
+            return self.more
+        return super().has_next()
+
+
+class ArchivePaginator(Paginator):
+    """A paginator for lists of any depth and size.
+
+    A page's rows are found by slicing their primary keys first (the database
+    walks an index for the keys it skips, without reading their rows), then
+    fetching just those rows, so page 2,000 costs little more than page 1.
+
+    Matches are counted exactly up to ``exact_count_limit``; past it, on
+    PostgreSQL, the count is the query planner's estimate (``estimated`` is
+    set, and pages say "about"), so a count never reads every match, and
+    whether a next page exists is found by asking for one more row. Either
+    way the count is cached per filter until the content changes.
     """
+
+    exact_count_limit = 2000
 
     def __init__(self, *args, count_key=None, **kwargs):
         self.count_key = count_key
         super().__init__(*args, **kwargs)
 
     @cached_property
-    def count(self):
+    def _counted(self):
         if self.count_key is None:
-            return self.object_list.count()
-        return cached_for_generation(self.count_key, self.object_list.count)
+            return self._count_matches()
+        return cached_for_generation(self.count_key, self._count_matches)
+
+    def _count_matches(self):
+        limit = self.exact_count_limit
+        counted = self.object_list.order_by()[: limit + 1].count()
+        if counted <= limit or connection.vendor != "postgresql":
+            return counted, False
+        return max(round_estimate(planner_estimate(self.object_list)), counted), True
+
+    @property
+    def count(self):
+        return self._counted[0]
+
+    @property
+    def estimated(self):
+        return self._counted[1]
+
+    def validate_number(self, number):
+        if not self.estimated:
+            return super().validate_number(number)
+        # An estimate may fall short of the end: past it, the rows decide.
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        if top + self.orphans >= self.count:
+        if not self.estimated and top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : top + 1])
+        if not ids and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        rows = list(self.object_list.filter(pk__in=ids[: self.per_page]))
+        page = ArchivePage(rows, number, self)
+        page.more = len(ids) > self.per_page
+        return page

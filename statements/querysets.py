@@ -1,6 +1,31 @@
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
+
+
+class PublicNamesQuerySet(models.QuerySet):
+    """For speakers and topics: only those named by a public statement."""
+
+    statements_lookup = None
+
+    def with_public_statements(self):
+        from .models import Statement
+
+        return self.filter(
+            Exists(
+                Statement.objects.published().filter(
+                    **{self.statements_lookup: OuterRef("pk")}
+                )
+            )
+        )
+
+
+class SpeakerQuerySet(PublicNamesQuerySet):
+    statements_lookup = "speakers"
+
+
+class TopicQuerySet(PublicNamesQuerySet):
+    statements_lookup = "topics"
 
 
 class StatementQuerySet(models.QuerySet):
@@ -26,8 +51,15 @@ class StatementQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """What a list item shows; the body, often long, stays in the database."""
-        return self.with_relations().defer("body")
+        """What a list item shows; the long body and search vector stay behind."""
+        from .models import StatementSpeaker
+
+        return self.prefetch_related(
+            Prefetch(
+                "statement_speakers",
+                queryset=StatementSpeaker.objects.select_related("speaker"),
+            )
+        ).defer("body", "search_vector")
 
     def with_turns(self):
         from .models import Turn

@@ -90,10 +90,11 @@ def search(statements, words, speaker=None):
 
     On PostgreSQL the RANKED_WINDOW most recent matches are ranked: ranking
     reads every candidate's vector, and a word found in most of the archive
-    would otherwise make each search read most of it.
+    would otherwise make each search read most of it. Returns the statements
+    and whether there were more matches than that.
     """
     if not full_text_search_available():
-        return substring_search(statements, words, speaker)
+        return substring_search(statements, words, speaker), False
     query = search_query(words)
     # Each statement's vector holds its turns too, so the GIN index narrows
     # every search, a speaker's included.
@@ -114,7 +115,9 @@ def search(statements, words, speaker=None):
     )
     if said is not None:
         ranked = ranked.annotate(matching_turn=first_position(said))
-    return ranked.order_by("-rank", "-published_at", "-id")
+    return ranked.order_by("-rank", "-published_at", "-id"), len(
+        recent
+    ) == RANKED_WINDOW
 
 
 def substring_search(statements, words, speaker=None):

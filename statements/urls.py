@@ -12,8 +12,8 @@ urlpatterns = [
         cache_public_page(views.StatementListView.as_view()),
         name="list",
     ),
-    path("statements/rss/", feeds.StatementFeed(), name="rss"),
-    path("statements/atom/", feeds.StatementAtomFeed(), name="atom"),
+    path("statements/rss/", cache_public_page(feeds.StatementFeed()), name="rss"),
+    path("statements/atom/", cache_public_page(feeds.StatementAtomFeed()), name="atom"),
     path(
         "statements/<slug:slug>/",
         cache_public_page(views.StatementDetailView.as_view()),

@@ -139,7 +139,9 @@ class SpeakerView(StatementListView):
     template_name = "statements/speaker_detail.html"
 
     def get(self, request, *args, **kwargs):
-        self.speaker = get_object_or_404(Speaker, slug=kwargs["slug"])
+        self.speaker = get_object_or_404(
+            Speaker.objects.with_public_statements(), slug=kwargs["slug"]
+        )
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -168,7 +170,8 @@ class StatementDetailView(PageMetaMixin, DetailView):
 
     def get_queryset(self):
         statements = Statement.objects.with_turns()
-        if self.request.user.is_staff:
+        # Staff who may read statements in the admin may preview them here.
+        if self.request.user.has_perm("statements.view_statement"):
             return statements
         return statements.published()
 

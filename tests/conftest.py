@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from statements.models import Speaker, Statement, StatementSpeaker, Topic
@@ -35,7 +35,8 @@ def _test_settings(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached pages outlive a test's database; start every test without them."""
-    cache.clear()
+    for alias in ("default", "local"):
+        caches[alias].clear()
 
 
 @pytest.fixture

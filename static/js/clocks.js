@@ -6,8 +6,14 @@
   if (!list || !window.Intl) {
     return;
   }
+  // The server's time when it sent the page. A page can come from a cache a
+  // minute or two old, so a visitor's clock that agrees to within two minutes
+  // is kept; one that is further off is corrected by the difference.
   var serverNow = Number(list.getAttribute("data-server-now")) * 1000;
   var skew = serverNow - Date.now();
+  if (Math.abs(skew) < 120000) {
+    skew = 0;
+  }
   var clocks = Array.prototype.map.call(
     list.querySelectorAll("time.clock[data-zone]"),
     function (element) {

@@ -368,3 +368,50 @@ def test_a_failed_turn_save_leaves_the_previous_version_whole(
     response = admin_client.post(change_url(statement), data)
     assert response.status_code == 302
     assert [t.text for t in statement.turns.all()] == ["Turn after."]
+
+
+def test_publish_action_dates_a_past_draft_now_and_keeps_its_history(
+    admin_client, make_statement
+):
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    draft = make_statement(status=Statement.Status.DRAFT, published_at=week_ago)
+    versions = draft.history.count()
+
+    admin_client.post(
+        "/admin/statements/statement/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    assert draft.published_at > timezone.now() - datetime.timedelta(minutes=1)
+    assert draft.history.count() == versions + 1
+    assert draft.history.first().history_user.username == "admin"
+
+
+def test_turns_added_in_the_admin_get_unique_anchors(admin_client, make_statement):
+    statement = make_statement(kind="transcript", body="Opening.")
+    data = statement_form(
+        statement.published_at,
+        "Opening.",
+        turns=[
+            {"position": "0", "role": "question", "label": "Question", "text": "Why?"},
+            {"position": "0", "role": "answer", "label": "A", "text": "Because."},
+            {"position": "0", "role": "question", "label": "Question", "text": "When?"},
+        ],
+        title=statement.title,
+        slug=statement.slug,
+        status=statement.status,
+        loaded_updated_at=statement.updated_at.isoformat(),
+    )
+
+    response = admin_client.post(
+        f"/admin/statements/statement/{statement.pk}/change/", data
+    )
+
+    assert response.status_code == 302
+    assert [(t.position, t.text) for t in statement.turns.all()] == [
+        (1, "Why?"),
+        (2, "Because."),
+        (3, "When?"),
+    ]

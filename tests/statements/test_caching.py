@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -110,9 +110,12 @@ def test_a_cached_page_never_shows_a_stale_time_or_day_count(client, demo):
     before_midnight = datetime.datetime(2021, 12, 4, 23, 59, tzinfo=LONDON)
     with time_machine.travel(before_midnight, tick=False):
         first = client.get("/statements/").content.decode()
-    with time_machine.travel(
-        before_midnight + datetime.timedelta(minutes=2), tick=False
-    ), CaptureQueriesContext(connection) as queries:
+    with (
+        time_machine.travel(
+            before_midnight + datetime.timedelta(minutes=2), tick=False
+        ),
+        CaptureQueriesContext(connection) as queries,
+    ):
         cached = client.get("/statements/").content.decode()
 
     assert "4 December 2021" in first and "1371</strong>" in first
@@ -123,28 +126,42 @@ def test_a_cached_page_never_shows_a_stale_time_or_day_count(client, demo):
 
 
 def test_a_scheduled_statement_appears_on_cached_pages_when_its_time_comes(
-    client, make_statement
+    client, make_statement, settings
 ):
+    settings.PAGE_CACHE_SECONDS = 3600
     now = timezone.now()
     make_statement(title="Already out")
     make_statement(
-        title="Embargoed until noon", published_at=now + datetime.timedelta(hours=1)
+        title="Embargoed text", published_at=now + datetime.timedelta(minutes=2)
     )
-    assert "Embargoed until noon" not in client.get("/statements/").content.decode()
+    before = client.get("/statements/")
+    assert "Embargoed text" not in before.content.decode()
+    assert before.context["paginator"].count == 1
 
-    with time_machine.travel(now + datetime.timedelta(hours=1, seconds=5)):
-        assert "Embargoed until noon" in client.get("/statements/").content.decode()
+    with time_machine.travel(now + datetime.timedelta(minutes=2, seconds=1)):
+        after = client.get("/statements/")
+        home = client.get("/").content.decode()
+
+    assert "Embargoed text" in after.content.decode()
+    assert after.context["paginator"].count == 2
+    assert "Embargoed text" in home
 
 
 def test_staff_are_never_served_or_stored_in_the_public_cache(
     admin_client, client, make_statement
 ):
     draft = make_statement(title="Staff preview", status=Statement.Status.DRAFT)
+    public = make_statement(title="Public text")
 
+    # A staff visit stores nothing: the anonymous visitor still gets a 404.
     assert admin_client.get(draft.get_absolute_url()).status_code == 200
     assert client.get(draft.get_absolute_url()).status_code == 404
-    client.get("/statements/")
-    assert "Staff preview" not in admin_client.get("/statements/").content.decode()
+    # A page the public has cached is not what staff are served.
+    client.get(public.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        staff_view = admin_client.get(public.get_absolute_url())
+    assert len(queries) > 0
+    assert "public" not in staff_view.get("Cache-Control", "")
 
 
 def test_public_pages_send_cache_headers_and_answer_conditional_requests(client, demo):
@@ -187,15 +204,17 @@ CHANGE_IN_ANOTHER_PROCESS = (
 @pytest.fixture
 def redis_cache(settings):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS,
             "KEY_PREFIX": "embassy",
-        }
+        },
     }
     cache.clear()
     yield
     cache.clear()
+    caches["local"].clear()
 
 
 def test_a_change_in_another_process_retires_pages_cached_in_redis(

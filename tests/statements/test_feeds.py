@@ -103,8 +103,8 @@ def test_filtered_feed_narrows_entries_and_names_its_filters(
     )
 
 
-def test_feed_title_names_every_kind_of_filter(client, make_topic, db):
-    make_topic("Salisbury")
+def test_feed_title_names_every_kind_of_filter(client, make_topic, make_statement):
+    make_statement(topics=[make_topic("Salisbury")])
     query = "tag=salisbury&q=chemical+weapons&date_from=2021-11-01&date_to=2021-11-30"
 
     feed = parse(client, f"/statements/atom/?{query}")

@@ -225,22 +225,33 @@ def test_unknown_label_names_become_speakers_only_when_asked(tmp_path):
     assert Turn.objects.get(role="answer").speaker.name == "Ned Price"
 
 
-def test_interrupted_import_leaves_whole_statements_only():
+def test_an_import_failing_mid_batch_leaves_whole_statements_only(monkeypatch):
     records = [
         {**TRANSCRIPT, "title": f"Transcript {n}", "slug": f"transcript-{n}"}
         for n in range(5)
     ]
+    real_bulk_create = Turn.objects.bulk_create
+    calls = []
 
-    def interrupt(summary):
-        raise KeyboardInterrupt
+    def fail_on_the_second_batch(objs, *args, **kwargs):
+        calls.append(len(objs))
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the operator's Ctrl-C, mid-batch
+        return real_bulk_create(objs, *args, **kwargs)
 
+    monkeypatch.setattr(Turn.objects, "bulk_create", fail_on_the_second_batch)
     with pytest.raises(KeyboardInterrupt):
-        Importer(batch_size=2).run(io.BytesIO(jsonl(*records)), progress=interrupt)
+        Importer(batch_size=2).run(io.BytesIO(jsonl(*records)))
 
-    assert Statement.objects.count() == 2
+    # The first batch whole; of the second, whose turns failed, nothing at all.
+    assert sorted(Statement.objects.values_list("slug", flat=True)) == [
+        "transcript-0",
+        "transcript-1",
+    ]
     for statement in Statement.objects.all():
         assert statement.turns.count() == 4
         assert statement.speakers.count() == 2
+    assert Turn.objects.count() == 8
 
 
 def test_export_then_import_reproduces_the_content(make_statement):

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 
@@ -135,3 +137,30 @@ def test_search_vector_follows_edits_of_statements_and_turns(client, library):
     assert found(client, "q=steel") == ["Trade figures"]
     assert found(client, "q=grain") == []
     assert found(client, "q=tariffs") == ["Press conference in Minsk"]
+
+
+@postgres_only
+def test_a_search_ranks_among_what_the_other_filters_leave(
+    client, make_statement, monkeypatch
+):
+    monkeypatch.setattr("statements.search.RANKED_WINDOW", 2)
+    for year in (2015, 2016, 2020, 2021):
+        make_statement(
+            title=f"Sanctions in {year}",
+            published_at=datetime.datetime(year, 6, 1, 12, tzinfo=datetime.UTC),
+        )
+
+    response = client.get(
+        "/statements/?q=sanctions&date_from=2015-01-01&date_to=2016-12-31"
+    )
+    everything = client.get("/statements/?q=sanctions")
+
+    assert {s.title for s in response.context["object_list"]} == {
+        "Sanctions in 2015",
+        "Sanctions in 2016",
+    }
+    assert {s.title for s in everything.context["object_list"]} == {
+        "Sanctions in 2020",
+        "Sanctions in 2021",
+    }
+    assert "the 2 most recent are ranked here" in everything.content.decode()

@@ -225,3 +225,25 @@ def test_export_leaves_out_hidden_statements_unless_asked(hidden_statements):
         assert statement.title not in published.getvalue()
         assert statement.slug not in published.getvalue()
         assert statement.title in everything.getvalue()
+
+
+def test_speakers_and_topics_named_only_by_drafts_are_not_public(
+    client, make_statement, make_speaker, make_topic
+):
+    secret_speaker = make_speaker("Undisclosed Envoy")
+    secret_topic = make_topic("Secret negotiations")
+    make_statement(
+        title="Draft naming them",
+        status=Statement.Status.DRAFT,
+        speakers=[secret_speaker],
+        topics=[secret_topic],
+    )
+    make_statement(title="Public one", speakers=[make_speaker()])
+
+    assert client.get(secret_speaker.get_absolute_url()).status_code == 404
+    for url in ["/statements/", "/speakers/sergey-lavrov/", "/statements/rss/"]:
+        page = client.get(url).content.decode()
+        assert "Undisclosed Envoy" not in page, url
+        assert "Secret negotiations" not in page, url
+    assert client.get("/statements/?speaker=undisclosed-envoy").status_code == 400
+    assert client.get("/statements/?tag=secret-negotiations").status_code == 400

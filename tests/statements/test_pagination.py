@@ -1,0 +1,51 @@
+import pytest
+from django.db import connection
+
+from statements.pagination import ArchivePaginator, round_estimate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def thirty(make_statement):
+    return [make_statement() for _ in range(30)]
+
+
+def test_pages_hold_the_right_statements_in_order(client, thirty):
+    first = client.get("/statements/")
+    second = client.get("/statements/?page=2")
+
+    newest_first = [s.slug for s in reversed(thirty)]
+    assert [s.slug for s in first.context["object_list"]] == newest_first[:20]
+    assert [s.slug for s in second.context["object_list"]] == newest_first[20:]
+    assert first.context["page_obj"].has_next()
+    assert not second.context["page_obj"].has_next()
+    assert client.get("/statements/?page=3").status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates")
+def test_past_the_exact_limit_the_count_is_an_estimate_and_pages_still_work(
+    client, thirty, monkeypatch
+):
+    monkeypatch.setattr(ArchivePaginator, "exact_count_limit", 5)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE statements_statement")
+
+    first = client.get("/statements/")
+    second = client.get("/statements/?page=2")
+
+    assert first.context["paginator"].estimated
+    assert "About " in first.content.decode()
+    assert len(first.context["object_list"]) == 20
+    assert first.context["page_obj"].has_next()
+    assert len(second.context["object_list"]) == 10
+    assert not second.context["page_obj"].has_next()
+    assert client.get("/statements/?page=3").status_code == 404
+    assert client.get("/statements/?page=x").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("number", "rounded"), [(7, 7), (99, 99), (123, 120), (98_765, 99_000)]
+)
+def test_estimates_are_rounded_to_two_figures(number, rounded):
+    assert round_estimate(number) == rounded
