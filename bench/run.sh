@@ -30,6 +30,7 @@ if [ -z "${SKIP_LOAD:-}" ]; then
     BENCH_DB="$DB" bench/import.sh 100000
 fi
 psql -q -h 127.0.0.1 -U postgres -d "$DB" -c "VACUUM ANALYZE"
+redis-cli -n "$REDIS_DB" flushdb >/dev/null
 $PY manage.py migrate -v0
 DJANGO_DEBUG=0 $PY manage.py collectstatic --noinput -v0
 

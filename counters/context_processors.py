@@ -20,14 +20,14 @@ def header_content():
     }
 
 
-def header_html(now):
+def header_html(now, generation=None):
     """The header for ``now``: the same all minute long but for the clocks' script.
 
     Rendered once a minute per process (and again when the content changes);
     only the server time the clock script starts from is put in every time.
     """
     minute = now.replace(second=0, microsecond=0)
-    key = (content_generation(), minute)
+    key = (generation or content_generation(), minute)
     html = _rendered.get(key)
     if html is None:
         content = cached_for_generation("site-header", header_content)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "axes",
@@ -140,6 +141,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets may use templates of ours (templates/statements/widgets/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "embassy.wsgi.application"
 

@@ -32,7 +32,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
-GENERATION_KEY = "content-generation"
+# The token and the next scheduled publication time; ":2" for that shape.
+GENERATION_KEY = "content-generation:2"
 HEADER_START, HEADER_END = "<!--site-header-->", "<!--/site-header-->"
 # Set by ``cache_public_page`` on a response the middleware may store.
 PUBLIC_PAGE_HEADER = "X-Public-Page"
@@ -102,14 +103,14 @@ def page_etag(generation, key, now):
     return f'"{generation[:12]}-{key[:16]}-{now:%Y%m%d%H%M}"'
 
 
-def with_fresh_header(body, now):
+def with_fresh_header(body, now, generation):
     from counters.context_processors import header_html
 
     start = body.find(HEADER_START)
     end = body.find(HEADER_END, start)
     if start < 0 or end < 0:
         return body
-    return body[: start + len(HEADER_START)] + header_html(now) + body[end:]
+    return body[: start + len(HEADER_START)] + header_html(now, generation) + body[end:]
 
 
 def mark_public(response, request, now):
@@ -194,7 +195,9 @@ class PublicPageCacheMiddleware:
             response = HttpResponseNotModified()
         else:
             headers, body = entry
-            response = HttpResponse(with_fresh_header(body, now), headers=headers)
+            response = HttpResponse(
+                with_fresh_header(body, now, generation), headers=headers
+            )
         response["ETag"] = etag
         patch_cache_control(response, public=True, max_age=browser_lifetime(now))
         return response

@@ -3,8 +3,10 @@ import datetime
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
+from .caching import cached_for_generation
 from .models import Speaker, Statement, Topic
 from .search import search
 
@@ -12,6 +14,12 @@ from .search import search
 def start_of_day(day):
     """The first instant of ``day`` in the site's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class Select(forms.Select):
+    """Options written inline: a template per option made lists slow to render."""
+
+    template_name = "statements/widgets/select.html"
 
 
 class DateInput(forms.DateInput):
@@ -28,6 +36,32 @@ def public_speakers(request):
 
 def public_topics(request):
     return Topic.objects.with_public_statements()
+
+
+class CachedChoiceIterator(ModelChoiceIterator):
+    """The choices as cached until the content changes: no query per form shown."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        model = self.queryset.model._meta.label_lower
+        for obj in cached_for_generation(
+            f"choices:{model}", lambda: list(self.queryset)
+        ):
+            yield self.choice(obj)
+
+
+class CachedModelChoiceField(forms.ModelChoiceField):
+    iterator = CachedChoiceIterator
+
+
+class PublicNameFilter(django_filters.ModelChoiceFilter):
+    """A speaker or topic, by slug, among those public statements name."""
+
+    field_class = CachedModelChoiceField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, to_field_name="slug", widget=Select, **kwargs)
 
 
 class StatementFilterForm(forms.Form):
@@ -64,18 +98,18 @@ class StatementFilter(django_filters.FilterSet):
             )
         ],
     )
-    speaker = django_filters.ModelChoiceFilter(
+    speaker = PublicNameFilter(
         label="Speaker",
         field_name="speakers",
-        to_field_name="slug",
         queryset=public_speakers,
         empty_label="Any speaker",
     )
-    kind = django_filters.ChoiceFilter(choices=Statement.Kind, empty_label="Any kind")
-    tag = django_filters.ModelChoiceFilter(
+    kind = django_filters.ChoiceFilter(
+        choices=Statement.Kind, empty_label="Any kind", widget=Select
+    )
+    tag = PublicNameFilter(
         label="Topic",
         field_name="topics",
-        to_field_name="slug",
         queryset=public_topics,
         empty_label="Any topic",
     )

@@ -47,7 +47,7 @@ class ArchivePaginator(Paginator):
     way the count is cached per filter until the content changes.
     """
 
-    exact_count_limit = 2000
+    exact_count_limit = 1000
 
     def __init__(self, *args, count_key=None, **kwargs):
         self.count_key = count_key
