@@ -24,11 +24,13 @@ run: install
 # Production serving: gunicorn, settings from the environment (DATABASE_URL,
 # REDIS_URL, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS...), debug off.
 # WEB_CONCURRENCY is gunicorn's worker count; see bench/README.md for the default.
-WEB_CONCURRENCY ?= 4
+WEB_CONCURRENCY ?= 3
+# Workers are replaced after this many requests (0: never), a guard against leaks.
+MAX_REQUESTS ?= 10000
 serve: install
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=0 WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn embassy.wsgi \
-		--bind 127.0.0.1:$(PORT) --worker-class sync --max-requests 10000 \
+		--bind 127.0.0.1:$(PORT) --worker-class sync --max-requests $(MAX_REQUESTS) \
 		--max-requests-jitter 1000 --access-logfile - --error-logfile -
 
 # Tests run with debug off, as production does; the key is for tests only.

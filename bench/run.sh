@@ -10,21 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DB="${BENCH_DB:-bench}"
-PORT="${BENCH_PORT:-8400}"
 DURATION="${DURATION:-30s}"
-WARMUP="${WARMUP:-5s}"
 CONNECTIONS=8
-WORKERS="${WEB_CONCURRENCY:-4}"
-REDIS_DB=2
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB}"
-export DJANGO_SECRET_KEY="bench-only"
-export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
-export REDIS_URL="redis://127.0.0.1:6379/${REDIS_DB}"
-PY=.venv/bin/python
-
-make -s install
-command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
+WORKERS="${WEB_CONCURRENCY:-3}"
+. bench/lib.sh
 
 if [ -z "${SKIP_LOAD:-}" ]; then
     BENCH_DB="$DB" bench/import.sh 100000
@@ -52,68 +41,18 @@ echo "== Queries per request and plans (no sequential scan of the statements tab
 $PY bench/explain.py "${PATHS[@]}" "/speakers/maria-zakharova/?page=50" \
     "/statements/?kind=interview&tag=nato&page=3" || echo "!! a plan scans the table"
 
-server_pid=""
-# Servers run in their own process group, so stopping one stops its workers.
-stop_server() {
-    if [ -n "$server_pid" ]; then
-        kill -- "-$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-        server_pid=""
-    fi
-}
-trap stop_server EXIT
-
-wait_for() {
-    for _ in $(seq 1 100); do
-        curl -fs -o /dev/null "$1" && return 0
-        sleep 0.2
-    done
-    echo "server did not answer at $1" >&2
-    return 1
-}
-
-# wrk's output, one line: rps p50 p99 errors
-measure() {
-    local url="$1"; shift
-    wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null
-    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" | awk '
-        function ms(v) {
-            if (v ~ /us$/) return v / 1000
-            if (v ~ /ms$/) return v + 0
-            if (v ~ /s$/) return v * 1000
-            return v
-        }
-        /^ +50%/ { p50 = ms($2) }
-        /^ +99%/ { p99 = ms($2) }
-        /^Requests\/sec/ { rps = $2 }
-        /Non-2xx or 3xx responses/ { bad = $5 }
-        /Socket errors/ { gsub(",", ""); sock = $4 + $6 + $8 + $10 }
-        END { printf "%10.1f %9.2f %9.2f %7d\n", rps, p50, p99, bad + sock }'
-}
-
-serve() {
-    stop_server
-    PORT="$PORT" WEB_CONCURRENCY="$WORKERS" setsid make -s serve >/tmp/bench-serve.log 2>&1 &
-    server_pid=$!
-    wait_for "http://127.0.0.1:$PORT/healthz"
-}
-
-report() {
-    printf "%-78s %10s %9s %9s %7s\n" "$1" "req/s" "p50 ms" "p99 ms" "errors"
-}
-
 echo
 echo "== Floor: a bare Django view returning the home page's bytes, same gunicorn"
-DJANGO_PAGE_CACHE_SECONDS=0 serve
+DJANGO_PAGE_CACHE_SECONDS=0 serve "$WORKERS"
 curl -fs -o bench/floor-body.html "http://127.0.0.1:$PORT/"
 stop_server
 setsid .venv/bin/gunicorn --chdir bench floor_wsgi --bind "127.0.0.1:$PORT" \
     --workers "$WORKERS" --worker-class sync >/tmp/bench-floor.log 2>&1 &
 server_pid=$!
 wait_for "http://127.0.0.1:$PORT/"
-report "path (floor)"
+heading "path (floor)"
 printf "%-78s %s\n" "/ (bare view, $(wc -c < bench/floor-body.html) bytes)" \
-    "$(measure "http://127.0.0.1:$PORT/")"
+    "$(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$PORT/")"
 stop_server
 rm -f bench/floor-body.html
 
@@ -124,13 +63,14 @@ for mode in on off; do
     else
         export DJANGO_PAGE_CACHE_SECONDS=0
     fi
-    redis-cli -n "$REDIS_DB" flushdb >/dev/null
     echo "== Caching $mode ($WORKERS sync workers, $CONNECTIONS connections, $DURATION each)"
-    serve
-    report "path"
+    serve "$WORKERS"
+    heading "path"
     for path in "${PATHS[@]}"; do
-        printf "%-78s %s\n" "$path" "$(measure "http://127.0.0.1:$PORT$path")"
+        printf "%-78s %s\n" "$path" \
+            "$(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$PORT$path")"
     done
     printf "%-78s %s\n" "random filter combinations (bench/random_filters.lua)" \
-        "$(measure "http://127.0.0.1:$PORT" -s bench/random_filters.lua)"
+        "$(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$PORT" \
+            -s bench/random_filters.lua)"
 done
