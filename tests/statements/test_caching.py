@@ -196,6 +196,19 @@ def test_caching_can_be_turned_off(client, demo, settings):
 
 
 REDIS = "redis://127.0.0.1:6379/3"
+
+
+def url_of_the_test_database():
+    """The test database, for another process to use."""
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{database['NAME']}"
+    return (
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+        f"/{database['NAME']}"
+    )
+
+
 CHANGE_IN_ANOTHER_PROCESS = (
     "from statements.caching import public_content_changed; public_content_changed()"
 )
@@ -232,6 +245,7 @@ def test_a_change_in_another_process_retires_pages_cached_in_redis(
             "PATH": "/usr/bin:/bin",
             "DJANGO_DEBUG": "1",
             "REDIS_URL": REDIS,
+            "DATABASE_URL": url_of_the_test_database(),
         },
         check=True,
         capture_output=True,
