@@ -14,7 +14,23 @@ def first_paragraph(text):
     return paragraphs[0] if paragraphs else ""
 
 
-class Speaker(models.Model):
+class Named(models.Model):
+    """Something with a name, and a slug made from it when left empty."""
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[: self._meta.get_field("slug").max_length]
+        super().save(*args, **kwargs)
+
+
+class Speaker(Named):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     position = models.CharField(
@@ -34,17 +50,6 @@ class Speaker(models.Model):
 
     objects = SpeakerQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:200]
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("statements:speaker", kwargs={"slug": self.slug})
 
@@ -54,22 +59,11 @@ class Speaker(models.Model):
         return {speaker_key(name) for name in names if name.strip()}
 
 
-class Topic(models.Model):
+class Topic(Named):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
     objects = TopicQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:100]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("statements:list") + f"?tag={self.slug}"
