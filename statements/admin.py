@@ -78,6 +78,8 @@ class StatementAdminForm(forms.ModelForm):
         if self.instance.pk:
             loaded = self.instance.updated_at.isoformat()
             self.fields["loaded_updated_at"].initial = loaded
+            # A note explains one correction: each starts without one.
+            self.initial["change_note"] = ""
 
     def clean(self):
         cleaned_data = super().clean()
@@ -206,6 +208,9 @@ class StatementAdmin(SimpleHistoryAdmin):
         del statement.skip_history_when_saving
         if form.corrects_a_public_statement(formsets):
             statement.corrected_at = timezone.now()
+        elif form.stored is not None:
+            # Not a correction: the note still belongs to the last one.
+            statement.change_note = form.stored.change_note
         statement.save()
 
     @admin.display(description="speakers")

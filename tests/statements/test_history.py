@@ -132,3 +132,19 @@ def test_staff_see_who_changed_what_in_the_history(
     assert "A typo." in html
     assert admin_user.username in html
     assert "Original body." in html and "Corrected body." in html
+
+
+def test_each_correction_has_its_own_note_and_other_saves_keep_it(
+    admin_client, client, public_statement
+):
+    correct(admin_client, public_statement, "First fix.", change_note="A typo.")
+    correct(admin_client, public_statement, "Second fix.")
+    page = client.get(public_statement.get_absolute_url()).content.decode()
+    assert "A typo." not in page
+
+    correct(admin_client, public_statement, "Third fix.", change_note="A date.")
+    correct(admin_client, public_statement, "Third fix.", featured="on")
+    public_statement.refresh_from_db()
+
+    assert public_statement.change_note == "A date."
+    assert "A date." in client.get(public_statement.get_absolute_url()).content.decode()
