@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 import django_filters
 from django import forms
@@ -17,9 +18,21 @@ def start_of_day(day):
 
 
 class Select(forms.Select):
-    """Options written inline: a template per option made lists slow to render."""
+    """A select drawn once per choice made, until the content changes.
+
+    Its options are written inline (a template per option made lists slow to
+    render), and the result is cached: the speaker and topic lists are long,
+    and every uncached list page draws them.
+    """
 
     template_name = "statements/widgets/select.html"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        drawn = f"{name}={value}:{sorted((attrs or {}).items())}"
+        key = "select:" + hashlib.sha256(drawn.encode()).hexdigest()
+        return cached_for_generation(
+            key, lambda: super(Select, self).render(name, value, attrs, renderer)
+        )
 
 
 class DateInput(forms.DateInput):
