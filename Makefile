@@ -28,6 +28,9 @@ WEB_CONCURRENCY ?= 3
 # Workers are replaced after this many requests (0: never), a guard against leaks.
 MAX_REQUESTS ?= 10000
 serve: install
+	@test -n "$$REDIS_URL" || [ "$(WEB_CONCURRENCY)" = 1 ] || { echo "make serve: \
+	with WEB_CONCURRENCY=$(WEB_CONCURRENCY) workers, set REDIS_URL: each worker's \
+	own cache would miss the others' changes." >&2; exit 1; }
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=0 WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn embassy.wsgi \
 		--bind 127.0.0.1:$(PORT) --worker-class sync --max-requests $(MAX_REQUESTS) \

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Database outage drill: serve the site on PostgreSQL database "faults", send
 # light load, stop PostgreSQL, start it again, and print the response codes
-# seen before, during and after. Expect 200s, then 503s, then 200s with no
-# restart of the site. PostgreSQL is started again on exit, whatever happens.
+# seen before, during and after. Expect 200s, then 503s (but for pages already
+# in the shared cache), then 200s with no restart of the site. PostgreSQL is
+# started again on exit, whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ ROUNDS="${ROUNDS:-30}"
 SITE="http://127.0.0.1:$PORT"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/faults"
 export DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=127.0.0.1
+export REDIS_URL="redis://127.0.0.1:6379/4"
 DJANGO_SECRET_KEY="faults-drill-$(head -c 24 /dev/urandom | base64)"
 export DJANGO_SECRET_KEY
 
@@ -20,7 +22,8 @@ postgres_up() { pg_isready -q -h 127.0.0.1 -p 5432; }
 
 server_pid=""
 cleanup() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+    # The server has its own process group: this stops gunicorn's workers too.
+    if [ -n "$server_pid" ]; then kill -- "-$server_pid" 2>/dev/null || true; fi
     postgres_up || cluster start
 }
 trap cleanup EXIT
@@ -35,13 +38,8 @@ createdb -h 127.0.0.1 -U postgres faults 2>/dev/null || true
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_demo >/dev/null
 
-if [ -x .venv/bin/gunicorn ]; then
-    .venv/bin/gunicorn embassy.wsgi --bind "127.0.0.1:$PORT" --workers 2 \
-        --log-level warning 2>/dev/null &
-else
-    .venv/bin/python manage.py runserver --noreload "127.0.0.1:$PORT" \
-        >/dev/null 2>&1 &
-fi
+redis-cli -n 4 flushdb >/dev/null
+PORT="$PORT" WEB_CONCURRENCY=2 setsid make -s serve >/dev/null 2>&1 &
 server_pid=$!
 wait_for curl -sf -o /dev/null "$SITE/healthz"
 

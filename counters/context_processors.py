@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from statements.caching import cached_for_generation, content_generation
+from statements.caching import cached_for_generation, generation_if_available
 
 from .models import Clock, ContactLine, TrackedIncident
 
@@ -27,8 +27,8 @@ def header_html(now, generation=None):
     only the server time the clock script starts from is put in every time.
     """
     minute = now.replace(second=0, microsecond=0)
-    key = (generation or content_generation(), minute)
-    html = _rendered.get(key)
+    key = (generation or generation_if_available(), minute)
+    html = _rendered.get(key) if key[0] else None
     if html is None:
         content = cached_for_generation("site-header", header_content)
         today = timezone.localdate(minute)

@@ -20,7 +20,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<slug:section>.xml",
-        cache_public_page(sitemap_views.sitemap),
+        cache_public_page(sitemap_views.sitemap, params=("p",)),
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),

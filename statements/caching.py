@@ -21,6 +21,8 @@ for every request, so a cached page never shows a stale time or day count.
 import datetime
 import functools
 import hashlib
+import logging
+import time
 import uuid
 
 from django.conf import settings
@@ -31,6 +33,9 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 # The token and the next scheduled publication time; ":2" for that shape.
 GENERATION_KEY = "content-generation:2"
@@ -54,17 +59,47 @@ def next_scheduled_publication():
     )
 
 
-def _new_generation():
-    generation = (uuid.uuid4().hex, next_scheduled_publication())
+# The newest token this process has seen (see ``content_generation``).
+_newest_seen = ""
+
+
+def _new_generation(previous=None):
+    """A new token, later than any before it, and the next scheduled time.
+
+    The time is the earlier of the one found now and the one carried so far,
+    so that a rolled-back transaction or a concurrent change cannot make a
+    scheduled publication go unnoticed (a spare rollover costs only a render).
+    """
+    upcoming = next_scheduled_publication()
+    if (
+        previous is not None
+        and previous[1]
+        and (upcoming is None or previous[1] < upcoming)
+    ):
+        upcoming = previous[1]
+    # Tokens sort by time; past this process's newest even if its clock is not.
+    number = max(time.time_ns(), int(_newest_seen[:20] or 0) + 1)
+    generation = (f"{number:020d}{uuid.uuid4().hex[:8]}", upcoming)
     cache.set(GENERATION_KEY, generation, timeout=None)
     return generation
 
 
 def content_generation():
-    """The current generation's token; a new one once a scheduled time comes."""
+    """The current generation's token.
+
+    A new one once a scheduled time comes, and one if the cache hands back a
+    token older than one this process has already seen: a cache restored from
+    an old snapshot must not bring back pages retired since.
+    """
+    global _newest_seen
     generation = cache.get(GENERATION_KEY)
-    if generation is None or (generation[1] and generation[1] <= timezone.now()):
-        generation = _new_generation()
+    if (
+        generation is None
+        or (generation[1] and generation[1] <= timezone.now())
+        or generation[0] < _newest_seen
+    ):
+        generation = _new_generation(generation)
+    _newest_seen = max(_newest_seen, generation[0])
     return generation[0]
 
 
@@ -74,14 +109,35 @@ def public_content_changed(**kwargs):
     Again once the transaction commits, so that no page rendered from the data
     before the change is cached under the new generation in the meantime.
     """
-    _new_generation()
-    transaction.on_commit(_new_generation)
+    _retire_pages()
+    transaction.on_commit(_retire_pages)
+
+
+def _retire_pages():
+    try:
+        _new_generation(cache.get(GENERATION_KEY))
+    except RedisError:
+        logger.exception("Cannot retire cached pages: the cache is unavailable")
+
+
+def generation_if_available():
+    """The content generation, or None while the cache is unavailable."""
+    try:
+        return content_generation()
+    except RedisError:
+        return None
 
 
 def cached_for_generation(name, compute, timeout=None):
-    """``compute()``, cached until the content changes (or ``timeout`` passes)."""
-    key = f"{name}:{content_generation()}"
-    return cache.get_or_set(key, compute, timeout or settings.PAGE_CACHE_SECONDS)
+    """``compute()``, cached until the content changes (or ``timeout`` passes).
+
+    Computed afresh when the cache is unavailable.
+    """
+    try:
+        key = f"{name}:{content_generation()}"
+        return cache.get_or_set(key, compute, timeout or settings.PAGE_CACHE_SECONDS)
+    except RedisError:
+        return compute()
 
 
 def browser_lifetime(now):
@@ -114,13 +170,21 @@ def with_fresh_header(body, now, generation):
 
 
 def mark_public(response, request, now):
+    # The generation the page was rendered under, not a newer one.
+    generation = getattr(request, "page_generation", None) or generation_if_available()
+    if generation is None:
+        return
     response[PUBLIC_PAGE_HEADER] = "1"
-    response["ETag"] = page_etag(content_generation(), page_key(request), now)
+    response["ETag"] = page_etag(generation, page_key(request), now)
     patch_cache_control(response, public=True, max_age=browser_lifetime(now))
 
 
-def cache_public_page(view):
-    """Let the page cache store this view's answers to anonymous visitors."""
+def cache_public_page(view, params=()):
+    """Let the page cache store this view's answers to anonymous visitors.
+
+    Only for query strings made of ``params``: any other parameter would let
+    anyone fill the cache with copies of one page.
+    """
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -129,6 +193,7 @@ def cache_public_page(view):
             settings.PAGE_CACHE_SECONDS
             and response.status_code == 200
             and not request.user.is_authenticated
+            and set(request.GET) <= set(params)
         ):
             mark_public(response, request, timezone.now())
         return response
@@ -145,22 +210,32 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         if not self.may_answer_from_cache(request):
-            response = self.get_response(request)
-            response.headers.pop(PUBLIC_PAGE_HEADER, None)
-            return response
+            return self.uncached(request)
         try:
             generation = content_generation()
-        except DatabaseError:
-            # Working it out needs the database; the view says it is down.
-            return self.get_response(request)
-        key = f"page:{generation}:{page_key(request)}"
-        entry = caches["local"].get(key)
-        if entry is None:
-            entry = cache.get(key)
+            key = f"page:{generation}:{page_key(request)}"
+            entry = caches["local"].get(key)
             if entry is None:
-                return self.store(key, self.get_response(request))
-            caches["local"].set(key, entry, settings.PAGE_CACHE_SECONDS)
-        return self.answer(request, entry, generation)
+                entry = cache.get(key)
+                if entry is not None:
+                    caches["local"].set(key, entry, settings.PAGE_CACHE_SECONDS)
+        except (DatabaseError, RedisError):
+            # The view shows what is down: a 503 for the database; without
+            # the cache, the page is rendered each time.
+            return self.uncached(request)
+        if entry is None:
+            request.page_generation = generation
+            return self.store(key, self.get_response(request))
+        try:
+            return self.answer(request, entry, generation)
+        except DatabaseError:
+            # The header needs the database once a minute: the view says it is down.
+            return self.uncached(request)
+
+    def uncached(self, request):
+        response = self.get_response(request)
+        response.headers.pop(PUBLIC_PAGE_HEADER, None)
+        return response
 
     def may_answer_from_cache(self, request):
         if (
@@ -184,17 +259,23 @@ class PublicPageCacheMiddleware:
                 if name.lower() not in PER_ANSWER_HEADERS
             ]
             entry = (headers, response.content.decode())
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            try:
+                cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            except RedisError:
+                return response
             caches["local"].set(key, entry, settings.PAGE_CACHE_SECONDS)
         return response
 
     def answer(self, request, entry, generation):
         now = timezone.now()
         etag = page_etag(generation, page_key(request), now)
+        headers, body = entry
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             response = HttpResponseNotModified()
+            for name, value in headers:
+                if name.lower() == "vary":
+                    response[name] = value
         else:
-            headers, body = entry
             response = HttpResponse(
                 with_fresh_header(body, now, generation), headers=headers
             )

@@ -28,11 +28,17 @@ class Select(forms.Select):
     template_name = "statements/widgets/select.html"
 
     def render(self, name, value, attrs=None, renderer=None):
+        if value not in (None, "") and str(value) not in self.valid_values():
+            # Drawn, not kept: any text in the URL would make a new copy.
+            return super().render(name, value, attrs, renderer)
         drawn = f"{name}={value}:{sorted((attrs or {}).items())}"
         key = "select:" + hashlib.sha256(drawn.encode()).hexdigest()
         return cached_for_generation(
             key, lambda: super(Select, self).render(name, value, attrs, renderer)
         )
+
+    def valid_values(self):
+        return {str(value) for value, _ in self.choices}
 
 
 class DateInput(forms.DateInput):

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from . import transcripts
 from .caching import public_content_changed
@@ -157,7 +158,12 @@ class Importer:
         Statement.objects.bulk_create(created)
         if changed:
             updated = [self._build(statement, record) for statement, record in changed]
-            Statement.objects.bulk_update(updated, [*CONTENT_FIELDS, "summary"])
+            now = timezone.now()
+            for statement in updated:
+                statement.updated_at = now  # editors' optimistic locking sees it
+            Statement.objects.bulk_update(
+                updated, [*CONTENT_FIELDS, "summary", "updated_at"]
+            )
             ids = [statement.id for statement in updated]
             StatementSpeaker.objects.filter(statement_id__in=ids).delete()
             Statement.topics.through.objects.filter(statement_id__in=ids).delete()

@@ -84,6 +84,9 @@ class ArchivePaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > self.num_pages * 10:
+            # Far past any estimate: no such page (and no absurd OFFSET).
+            raise EmptyPage(self.error_messages["no_results"])
         return number
 
     def page(self, number):

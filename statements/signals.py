@@ -1,6 +1,11 @@
 """Keep search vectors and cached pages in step with every saved change."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+)
 
 from counters.models import Clock, ContactLine, TrackedIncident
 
@@ -38,3 +43,5 @@ def connect():
         post_save.connect(public_content_changed, sender=model)
         post_delete.connect(public_content_changed, sender=model)
     m2m_changed.connect(public_content_changed, sender=Statement.topics.through)
+    # A deploy may change templates or models: pages cached before it retire.
+    post_migrate.connect(public_content_changed, dispatch_uid="retire-pages")

@@ -77,10 +77,12 @@ class StatementListView(PageMetaMixin, FilterView):
         return Statement.objects.published().for_listing()
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        filters = self.request.GET.copy()
-        filters.pop(self.page_kwarg, None)
-        query = hashlib.sha256(filters.urlencode().encode()).hexdigest()
-        count_key = f"count:{self.request.path}?{query}"
+        count_key = None
+        if self.filterset.is_valid():
+            filters = self.request.GET.copy()
+            filters.pop(self.page_kwarg, None)
+            query = hashlib.sha256(filters.urlencode().encode()).hexdigest()
+            count_key = f"count:{self.request.path}?{query}"
         return super().get_paginator(queryset, per_page, count_key=count_key, **kwargs)
 
     def get_context_data(self, **kwargs):

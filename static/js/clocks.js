@@ -7,11 +7,18 @@
     return;
   }
   // The server's time when it sent the page. A page can come from a cache a
-  // minute or two old, so a visitor's clock that agrees to within two minutes
-  // is kept; one that is further off is corrected by the difference.
+  // minute or two old, or from the history hours old (Back, a restored tab),
+  // so a visitor's clock is kept when the page is not fresh from the network
+  // or agrees to within two minutes; one further off is corrected.
   var serverNow = Number(list.getAttribute("data-server-now")) * 1000;
   var skew = serverNow - Date.now();
-  if (Math.abs(skew) < 120000) {
+  var navigation = window.performance && performance.getEntriesByType
+    ? performance.getEntriesByType("navigation")[0]
+    : null;
+  if (
+    Math.abs(skew) < 120000 ||
+    (navigation && navigation.type === "back_forward")
+  ) {
     skew = 0;
   }
   var clocks = Array.prototype.map.call(
@@ -29,7 +36,10 @@
     }
   );
 
+  var timer = null;
+
   function tick() {
+    clearTimeout(timer);
     var now = new Date(Date.now() + skew);
     clocks.forEach(function (clock) {
       var text = clock.format.format(now);
@@ -38,8 +48,14 @@
         clock.element.setAttribute("datetime", now.toISOString());
       }
     });
-    setTimeout(tick, 60000 - (now.getTime() % 60000) + 50);
+    timer = setTimeout(tick, 60000 - (now.getTime() % 60000) + 50);
   }
 
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      skew = 0;
+      tick();
+    }
+  });
   tick();
 })();

@@ -254,3 +254,54 @@ def test_a_change_in_another_process_retires_pages_cached_in_redis(
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/statements/").status_code == 200
     assert len(queries) > 0
+
+
+def test_unknown_query_parameters_are_not_cached(client, demo):
+    client.get("/statements/?utm_source=newsletter")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/statements/?utm_source=newsletter")
+
+    assert response.status_code == 200
+    assert len(queries) > 0
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_generation_older_than_one_seen_is_replaced(demo):
+    from statements import caching
+
+    current = caching.content_generation()
+    cache.set(caching.GENERATION_KEY, ("00000000000000000001restored", None))
+
+    replaced = caching.content_generation()
+
+    assert replaced not in (current, "00000000000000000001restored")
+    assert replaced > current
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+
+
+def test_without_the_cache_pages_are_rendered_and_saves_still_work(
+    client, admin_client, make_statement, redis_down
+):
+    draft = make_statement(title="Saved without a cache", status="draft")
+
+    response = admin_client.post(
+        "/admin/statements/statement/",
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+
+    assert response.status_code == 302
+    for url in ["/", "/statements/", draft.get_absolute_url(), "/statements/rss/"]:
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "Saved without a cache" in page.content.decode(), url

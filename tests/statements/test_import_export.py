@@ -113,11 +113,14 @@ def test_update_refreshes_changed_statements_by_slug(tmp_path):
     }
     original_id = Statement.objects.get(kind="transcript").id
 
+    stamp = Statement.objects.get(kind="transcript").updated_at
     out, _ = run_import(tmp_path, jsonl(changed, COMMENT), "--update")
 
     assert "0 created, 1 updated, 1 skipped" in out
     transcript = Statement.objects.get(kind="transcript")
     assert transcript.id == original_id
+    # Editors who opened it before the import are refused, not overwritten.
+    assert transcript.updated_at > stamp
     assert transcript.title == "Corrected title"
     assert transcript.turns.count() == 6
     assert [t.name for t in transcript.topics.all()] == ["Belarus"]

@@ -49,3 +49,12 @@ def test_past_the_exact_limit_the_count_is_an_estimate_and_pages_still_work(
 )
 def test_estimates_are_rounded_to_two_figures(number, rounded):
     assert round_estimate(number) == rounded
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates")
+def test_a_page_far_past_an_estimate_is_not_found(client, thirty, monkeypatch):
+    monkeypatch.setattr(ArchivePaginator, "exact_count_limit", 5)
+
+    response = client.get("/statements/?page=1000000000000000000")
+
+    assert response.status_code == 404
