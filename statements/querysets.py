@@ -38,20 +38,8 @@ class StatementQuerySet(models.QuerySet):
     def by_speaker(self, speaker):
         return self.filter(speakers=speaker)
 
-    def with_relations(self):
-        """Speakers (in order) and topics, in a fixed number of queries."""
-        from .models import StatementSpeaker
-
-        return self.prefetch_related(
-            Prefetch(
-                "statement_speakers",
-                queryset=StatementSpeaker.objects.select_related("speaker"),
-            ),
-            "topics",
-        )
-
-    def for_listing(self):
-        """What a list item shows; the long body and search vector stay behind."""
+    def with_speakers(self):
+        """Speakers in their order, in one more query whatever the number of rows."""
         from .models import StatementSpeaker
 
         return self.prefetch_related(
@@ -59,13 +47,23 @@ class StatementQuerySet(models.QuerySet):
                 "statement_speakers",
                 queryset=StatementSpeaker.objects.select_related("speaker"),
             )
-        ).defer("body", "search_vector")
+        )
+
+    def for_listing(self):
+        """What a list item shows; the long body and search vector stay behind."""
+        return self.with_speakers().defer("body", "search_vector")
 
     def with_turns(self):
+        """All a statement's page shows: speakers, topics and turns."""
         from .models import Turn
 
-        return self.with_relations().prefetch_related(
-            Prefetch("turns", queryset=Turn.objects.select_related("speaker"))
+        return (
+            self.with_speakers()
+            .prefetch_related(
+                "topics",
+                Prefetch("turns", queryset=Turn.objects.select_related("speaker")),
+            )
+            .defer("search_vector")
         )
 
     def newer_than(self, statement):
