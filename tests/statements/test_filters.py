@@ -37,7 +37,7 @@ def archive(make_statement, make_speaker, make_topic):
         "both_nato_briefing": make_statement(
             title="Briefing on European security",
             kind=Statement.Kind.BRIEFING,
-            # 23:59 London on 30 November is already 1 December nowhere else.
+            # Still 30 November in London, the site's zone, at the day's last minute.
             published_at=at(2021, 11, 30, 23, 59),
             speakers=[lavrov, zakharova],
             topics=[nato, belarus],
