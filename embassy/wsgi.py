@@ -4,4 +4,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "embassy.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from statements.caching import CachedPageFront  # noqa: E402 (needs Django set up)
+
+application = CachedPageFront(django_application)

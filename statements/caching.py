@@ -9,9 +9,11 @@ them at once.
 
 Views decorated with ``cache_public_page`` mark their anonymous responses as
 public; ``PublicPageCacheMiddleware``, first in the middleware list, stores
-them and answers later requests for the same URL straight from the cache,
-without the rest of the stack. A copy is also kept in each process's memory
-(under the same generation, so it is retired with the shared one).
+them. ``CachedPageFront``, the WSGI application around Django's, answers later
+requests for the same URL straight from the cache, before Django is reached
+(the middleware answers those that come another way, such as the test
+client's). A copy is also kept in each process's memory (under the same
+generation, so it is retired with the shared one).
 
 A cached page is stored without regard to its header: the header (today's date,
 the clocks, the day counters) sits between two markers and is put in afresh
@@ -24,12 +26,14 @@ import hashlib
 import logging
 import time
 import uuid
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError, transaction
-from django.http import HttpResponse, HttpResponseNotModified
-from django.urls import Resolver404, resolve
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
@@ -39,11 +43,15 @@ logger = logging.getLogger(__name__)
 
 # The token and the next scheduled publication time; ":2" for that shape.
 GENERATION_KEY = "content-generation:2"
-HEADER_START, HEADER_END = "<!--site-header-->", "<!--/site-header-->"
+# Stored pages; ":2" for the shape ``stored_entry`` gives them.
+PAGE_KEY_PREFIX = "page:2"
+HEADER_START, HEADER_END = b"<!--site-header-->", b"<!--/site-header-->"
 # Set by ``cache_public_page`` on a response the middleware may store.
 PUBLIC_PAGE_HEADER = "X-Public-Page"
 # Headers worked out again for each answer from the cache.
 PER_ANSWER_HEADERS = {"content-length", "etag", "cache-control"}
+# What a 304 answer repeats of the page's headers (RFC 9110, 15.4.5).
+KEPT_ON_304 = {"vary", "etag", "cache-control", "content-location", "expires"}
 
 
 def next_scheduled_publication():
@@ -159,16 +167,6 @@ def page_etag(generation, key, now):
     return f'"{generation[:12]}-{key[:16]}-{now:%Y%m%d%H%M}"'
 
 
-def with_fresh_header(body, now, generation):
-    from counters.context_processors import header_html
-
-    start = body.find(HEADER_START)
-    end = body.find(HEADER_END, start)
-    if start < 0 or end < 0:
-        return body
-    return body[: start + len(HEADER_START)] + header_html(now, generation) + body[end:]
-
-
 def mark_public(response, request, now):
     # The generation the page was rendered under, not a newer one.
     generation = getattr(request, "page_generation", None) or generation_if_available()
@@ -198,67 +196,111 @@ def cache_public_page(view, params=()):
             mark_public(response, request, timezone.now())
         return response
 
-    wrapped.caches_public_page = True
     return wrapped
 
 
+def may_answer_from_cache(request):
+    return (
+        settings.PAGE_CACHE_SECONDS
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path_info.startswith(settings.STATIC_URL)
+    )
+
+
+def look_up(request):
+    """``(answer, generation, key)`` for a request, from the page cache.
+
+    ``answer`` is ``(status, headers, body)`` when the cache holds the page;
+    otherwise ``generation`` and ``key`` say where to store it. All three are
+    None when the cache may not answer: a visitor who is signed in (or may
+    be), a host not allowed (Django answers 400), or the cache or the database
+    down (the view shows what is down: a 503 for the database; without the
+    cache, the page is rendered each time).
+    """
+    if not may_answer_from_cache(request):
+        return None, None, None
+    try:
+        generation = content_generation()
+        key = page_key(request)
+        storage_key = f"{PAGE_KEY_PREFIX}:{generation}:{key}"
+        entry = caches["local"].get(storage_key)
+        if entry is None:
+            entry = cache.get(storage_key)
+            if entry is not None:
+                caches["local"].set(storage_key, entry, settings.PAGE_CACHE_SECONDS)
+        answer = entry and answer_from_entry(request, entry, generation, key)
+    except (DatabaseError, RedisError, DisallowedHost):
+        return None, None, None
+    return answer, generation, storage_key
+
+
+def answer_from_entry(request, entry, generation, key):
+    """The stored page, with a fresh header, or 304 if the visitor has it."""
+    from counters.context_processors import header_html
+
+    now = timezone.now()
+    etag = page_etag(generation, key, now)
+    headers, page_parts = entry
+    headers = [
+        *headers,
+        ("ETag", etag),
+        ("Cache-Control", f"public, max-age={browser_lifetime(now)}"),
+    ]
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        kept = [(name, value) for name, value in headers if name.lower() in KEPT_ON_304]
+        return 304, kept, b""
+    if len(page_parts) == 2:
+        # Only the header needs the database, once a minute.
+        before, after = page_parts
+        body = before + header_html(now, generation).encode() + after
+    else:
+        (body,) = page_parts
+    return 200, [*headers, ("Content-Length", str(len(body)))], body
+
+
+def stored_entry(response):
+    """What the cache keeps of a page: its headers, and the page around its header."""
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in PER_ANSWER_HEADERS
+    ]
+    body = response.content
+    start = body.find(HEADER_START)
+    end = body.find(HEADER_END, start)
+    if start < 0 or end < 0:
+        return headers, (body,)
+    return headers, (body[: start + len(HEADER_START)], body[end:])
+
+
 class PublicPageCacheMiddleware:
-    """Answers anonymous requests for public pages from the cache."""
+    """Answers anonymous requests for public pages from the cache, or stores them.
+
+    First in the list, so that what it stores carries every other
+    middleware's headers. ``CachedPageFront`` answers most of these requests
+    before Django is reached; this answers the rest (the test client's too).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not self.may_answer_from_cache(request):
-            return self.uncached(request)
-        try:
-            generation = content_generation()
-            key = f"page:{generation}:{page_key(request)}"
-            entry = caches["local"].get(key)
-            if entry is None:
-                entry = cache.get(key)
-                if entry is not None:
-                    caches["local"].set(key, entry, settings.PAGE_CACHE_SECONDS)
-        except (DatabaseError, RedisError):
-            # The view shows what is down: a 503 for the database; without
-            # the cache, the page is rendered each time.
-            return self.uncached(request)
-        if entry is None:
-            request.page_generation = generation
-            return self.store(key, self.get_response(request))
-        try:
-            return self.answer(request, entry, generation)
-        except DatabaseError:
-            # The header needs the database once a minute: the view says it is down.
-            return self.uncached(request)
-
-    def uncached(self, request):
-        response = self.get_response(request)
-        response.headers.pop(PUBLIC_PAGE_HEADER, None)
-        return response
-
-    def may_answer_from_cache(self, request):
-        if (
-            not settings.PAGE_CACHE_SECONDS
-            or request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-        ):
-            return False
-        try:
-            view = resolve(request.path_info).func
-        except Resolver404:
-            return False
-        return getattr(view, "caches_public_page", False)
+        answer, generation, key = look_up(request)
+        if answer is not None:
+            status, headers, body = answer
+            return HttpResponse(body, status=status, headers=headers)
+        if key is None:
+            response = self.get_response(request)
+            response.headers.pop(PUBLIC_PAGE_HEADER, None)
+            return response
+        request.page_generation = generation
+        return self.store(key, self.get_response(request))
 
     def store(self, key, response):
         public = response.headers.pop(PUBLIC_PAGE_HEADER, None)
         if public and response.status_code == 200 and not response.cookies:
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in PER_ANSWER_HEADERS
-            ]
-            entry = (headers, response.content.decode())
+            entry = stored_entry(response)
             try:
                 cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             except RedisError:
@@ -266,19 +308,22 @@ class PublicPageCacheMiddleware:
             caches["local"].set(key, entry, settings.PAGE_CACHE_SECONDS)
         return response
 
-    def answer(self, request, entry, generation):
-        now = timezone.now()
-        etag = page_etag(generation, page_key(request), now)
-        headers, body = entry
-        if etag in parse_etags(request.headers.get("If-None-Match", "")):
-            response = HttpResponseNotModified()
-            for name, value in headers:
-                if name.lower() == "vary":
-                    response[name] = value
-        else:
-            response = HttpResponse(
-                with_fresh_header(body, now, generation), headers=headers
-            )
-        response["ETag"] = etag
-        patch_cache_control(response, public=True, max_age=browser_lifetime(now))
-        return response
+
+class CachedPageFront:
+    """The WSGI application: pages the cache holds, answered before Django.
+
+    For a page already rendered, Django's request handling and middleware
+    would cost several times what the answer itself does. Anything the cache
+    does not answer goes on to ``application``, Django's own.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        answer, _, _ = look_up(WSGIRequest(environ))
+        if answer is None:
+            return self.application(environ, start_response)
+        status, headers, body = answer
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [body]

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from counters.models import TrackedIncident
+from statements import caching
 from statements.models import Speaker, Statement
 
 pytestmark = pytest.mark.django_db
@@ -228,7 +229,7 @@ def redis_cache(settings):
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "embassy.cache.ReusedClientRedisCache",
             "LOCATION": REDIS,
             "KEY_PREFIX": "embassy",
         },
@@ -277,8 +278,6 @@ def test_unknown_query_parameters_are_not_cached(client, demo):
 
 
 def test_a_generation_older_than_one_seen_is_replaced(demo):
-    from statements import caching
-
     current = caching.content_generation()
     cache.set(caching.GENERATION_KEY, ("00000000000000000001restored", None))
 
@@ -293,7 +292,7 @@ def redis_down(settings):
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "embassy.cache.ReusedClientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
         },
     }
