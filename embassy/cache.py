@@ -27,3 +27,7 @@ class ReusedClientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def redis(self):
+        """The Redis client, for what the cache API lacks (publish, subscribe)."""
+        return self._cache.get_client(write=True)

@@ -24,6 +24,8 @@ import datetime
 import functools
 import hashlib
 import logging
+import os
+import threading
 import time
 import uuid
 from http import HTTPStatus
@@ -37,12 +39,19 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+
+from embassy.cache import ReusedClientRedisCache
 
 logger = logging.getLogger(__name__)
 
 # The token and the next scheduled publication time; ":2" for that shape.
 GENERATION_KEY = "content-generation:2"
+# Where a new generation is announced (see ``GenerationFollower``).
+GENERATION_CHANNEL = "embassy:content-generation"
+RESUBSCRIBE_SECONDS = 1
+PING_AFTER_SECONDS = 5
 # Stored pages; ":2" for the shape ``stored_entry`` gives them.
 PAGE_KEY_PREFIX = "page:2"
 HEADER_START, HEADER_END = b"<!--site-header-->", b"<!--/site-header-->"
@@ -89,6 +98,9 @@ def _new_generation(previous=None):
     number = max(time.time_ns(), int(_newest_seen[:20] or 0) + 1)
     generation = (f"{number:020d}{uuid.uuid4().hex[:8]}", upcoming)
     cache.set(GENERATION_KEY, generation, timeout=None)
+    if follower := generation_follower():
+        follower.generation = generation
+        cache.redis().publish(GENERATION_CHANNEL, "")
     return generation
 
 
@@ -100,7 +112,11 @@ def content_generation():
     an old snapshot must not bring back pages retired since.
     """
     global _newest_seen
-    generation = cache.get(GENERATION_KEY)
+    follower = generation_follower()
+    if follower and follower.subscribed:
+        generation = follower.generation
+    else:
+        generation = cache.get(GENERATION_KEY)
     if (
         generation is None
         or (generation[1] and generation[1] <= timezone.now())
@@ -109,6 +125,76 @@ def content_generation():
         generation = _new_generation(generation)
     _newest_seen = max(_newest_seen, generation[0])
     return generation[0]
+
+
+class GenerationFollower(threading.Thread):
+    """This process's copy of the generation in Redis, kept current by pub/sub.
+
+    It saves a round trip to Redis for every page answered from the cache,
+    which is a third of what such an answer costs. A new generation is
+    announced on ``GENERATION_CHANNEL`` once stored; the thread then reads it
+    afresh. It reads it once subscribed too, so that nothing announced before
+    is missed. While it is not subscribed (Redis restarting, say), the
+    generation is read from Redis for every request, as without it.
+    """
+
+    def __init__(self):
+        super().__init__(daemon=True, name="generation-follower")
+        # Its own, bound to the Redis it was started for.
+        self.cache = caches.create_connection("default")
+        self.generation = None
+        self.subscribed = False
+
+    def run(self):
+        while True:
+            try:
+                self.follow()
+            except RedisError:
+                if self.subscribed:  # Once per outage, not once a second.
+                    logger.warning("Lost the content generation's channel")
+            finally:
+                self.subscribed = False
+            time.sleep(RESUBSCRIBE_SECONDS)
+
+    def follow(self):
+        with self.cache.redis().pubsub() as pubsub:
+            pubsub.subscribe(GENERATION_CHANNEL)
+            pinged = False
+            while True:
+                message = pubsub.get_message(timeout=PING_AFTER_SECONDS)
+                if message is None:
+                    # All quiet: a connection cut without a word would look the same.
+                    if pinged:
+                        raise RedisConnectionError("Redis does not answer")
+                    pubsub.ping()
+                    pinged = True
+                    continue
+                pinged = False
+                if message["type"] in ("subscribe", "message"):
+                    # What Redis holds, even if older than the one held: from a
+                    # process whose clock is behind, or from a restored snapshot,
+                    # which ``content_generation`` replaces.
+                    self.generation = self.cache.get(GENERATION_KEY)
+                    self.subscribed = True
+
+
+_followers = {}
+_followers_lock = threading.Lock()
+
+
+def generation_follower():
+    """The running ``GenerationFollower`` of this process, if the cache is Redis."""
+    if not isinstance(caches["default"], ReusedClientRedisCache):
+        return None
+    key = (os.getpid(), settings.CACHES["default"]["LOCATION"])
+    follower = _followers.get(key)
+    if follower is None:
+        with _followers_lock:
+            follower = _followers.get(key)
+            if follower is None:
+                follower = _followers[key] = GenerationFollower()
+                follower.start()
+    return follower
 
 
 def public_content_changed(**kwargs):

@@ -5,10 +5,12 @@ import io
 import json
 import subprocess
 import sys
+import time
 import zoneinfo
 from pathlib import Path
 
 import pytest
+import redis
 import time_machine
 from django.core.cache import cache, caches
 from django.core.management import call_command
@@ -264,6 +266,37 @@ def test_a_change_in_another_process_retires_pages_cached_in_redis(
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/statements/").status_code == 200
     assert len(queries) > 0
+
+
+def wait_until(condition, seconds=5):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.01)
+
+
+def test_pages_stay_right_while_the_generation_channel_is_lost(
+    client, demo, redis_cache
+):
+    client.get("/statements/")
+    follower = caching.generation_follower()
+    wait_until(lambda: follower.subscribed)
+    before = follower.generation
+
+    redis.Redis.from_url(REDIS).client_kill_filter(_type="pubsub")
+    wait_until(lambda: not follower.subscribed)
+    # A change whose announcement is lost with the connection.
+    elsewhere = caches.create_connection("default")
+    elsewhere.set(caching.GENERATION_KEY, (f"{time.time_ns():020d}unheard", None), None)
+
+    # Read from Redis meanwhile, so the page is rendered afresh.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/statements/").status_code == 200
+    assert len(queries) > 0
+    # Subscribed again, the follower reads what it missed.
+    wait_until(lambda: follower.subscribed)
+    assert follower.generation == elsewhere.get(caching.GENERATION_KEY)
+    assert follower.generation != before
 
 
 def test_unknown_query_parameters_are_not_cached(client, demo):
