@@ -222,16 +222,36 @@ def generation_if_available():
         return None
 
 
+# Values computed for the current generation, kept by this process too.
+_computed = {"generation": None, "values": {}}
+COMPUTED_LIMIT = 5000
+
+
 def cached_for_generation(name, compute, timeout=None):
     """``compute()``, cached until the content changes (or ``timeout`` passes).
 
-    Computed afresh when the cache is unavailable.
+    Kept in this process's memory as well, for as long as its generation
+    lasts. Computed afresh when the cache is unavailable.
     """
+    timeout = timeout or settings.PAGE_CACHE_SECONDS
+    if not timeout:
+        return compute()
     try:
-        key = f"{name}:{content_generation()}"
-        return cache.get_or_set(key, compute, timeout or settings.PAGE_CACHE_SECONDS)
+        generation = content_generation()
     except RedisError:
         return compute()
+    if (
+        _computed["generation"] != generation
+        or len(_computed["values"]) > COMPUTED_LIMIT
+    ):
+        _computed.update(generation=generation, values={})
+    values = _computed["values"]
+    if name not in values:
+        try:
+            values[name] = cache.get_or_set(f"{name}:{generation}", compute, timeout)
+        except RedisError:
+            return compute()
+    return values[name]
 
 
 def browser_lifetime(now):
