@@ -40,7 +40,8 @@ class ArchivePaginator(Paginator):
     walks an index for the keys it skips, without reading their rows), then
     fetching just those rows, so page 2,000 costs little more than page 1.
 
-    Matches are counted exactly up to ``exact_count_limit``; past it, on
+    Matches are counted exactly up to ``exact_count_limit`` (and their keys
+    kept, in order, so their pages need no query for them); past it, on
     PostgreSQL, the count is the query planner's estimate (``estimated`` is
     set, and pages say "about"), so a count never reads every match, and
     whether a next page exists is found by asking for one more row. Either
@@ -48,31 +49,56 @@ class ArchivePaginator(Paginator):
     """
 
     exact_count_limit = 1000
+    date_order = ["-published_at", "-id"]
 
     def __init__(self, *args, count_key=None, **kwargs):
         self.count_key = count_key
         super().__init__(*args, **kwargs)
 
     @cached_property
-    def _counted(self):
+    def _matches(self):
         if self.count_key is None:
-            return self._count_matches()
-        return cached_for_generation(self.count_key, self._count_matches)
+            return self._find_matches()
+        return cached_for_generation(self.count_key, self._find_matches)
 
-    def _count_matches(self):
+    def _find_matches(self):
+        """``(count, estimated, keys)``; ``keys``, in order, when there are few.
+
+        In date order, up to ``exact_count_limit`` matches are read unordered
+        and sorted here: asked for them newest first, the planner may walk the
+        whole date index in search of a few rare matches (a speaker, a kind and
+        a topic together took 130 ms that way, against 5 ms).
+        """
         limit = self.exact_count_limit
-        counted = self.object_list.order_by()[: limit + 1].count()
-        if counted <= limit or connection.vendor != "postgresql":
-            return counted, False
-        return max(round_estimate(planner_estimate(self.object_list)), counted), True
+        unordered = self.object_list.order_by()
+        if self.in_date_order():
+            rows = list(unordered.values_list("published_at", "pk")[: limit + 1])
+            if len(rows) <= limit:
+                return len(rows), False, [pk for _, pk in sorted(rows, reverse=True)]
+            counted = len(rows)
+        else:
+            counted = unordered[: limit + 1].count()
+            if counted <= limit:
+                return counted, False, None
+        if connection.vendor != "postgresql":
+            return self.object_list.count(), False, None
+        estimate = round_estimate(planner_estimate(self.object_list))
+        return max(estimate, counted), True, None
+
+    def in_date_order(self):
+        query = self.object_list.query
+        ordering = query.order_by or (
+            query.get_meta().ordering if query.default_ordering else []
+        )
+        return list(ordering) == self.date_order
 
     @property
     def count(self):
-        return self._counted[0]
+        return self._matches[0]
 
     @property
     def estimated(self):
-        return self._counted[1]
+        return self._matches[1]
 
     def validate_number(self, number):
         if not self.estimated:
@@ -95,7 +121,10 @@ class ArchivePaginator(Paginator):
         top = bottom + self.per_page
         if not self.estimated and top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : top + 1])
+        keys = self._matches[2]
+        if keys is None:
+            keys = self.object_list.values_list("pk", flat=True)
+        ids = list(keys[bottom : top + 1])
         if not ids and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         rows = list(self.object_list.filter(pk__in=ids[: self.per_page]))

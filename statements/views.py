@@ -82,7 +82,7 @@ class StatementListView(PageMetaMixin, FilterView):
             filters = self.request.GET.copy()
             filters.pop(self.page_kwarg, None)
             query = hashlib.sha256(filters.urlencode().encode()).hexdigest()
-            count_key = f"count:{self.request.path}?{query}"
+            count_key = f"matches:{self.request.path}?{query}"
         return super().get_paginator(queryset, per_page, count_key=count_key, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import connection
 
@@ -58,3 +60,37 @@ def test_a_page_far_past_an_estimate_is_not_found(client, thirty, monkeypatch):
     response = client.get("/statements/?page=1000000000000000000")
 
     assert response.status_code == 404
+
+
+def test_statements_published_at_the_same_time_keep_one_order_across_pages(
+    client, make_statement, make_speaker
+):
+    speaker = make_speaker()
+    moment = make_statement().published_at
+    same_time = [
+        make_statement(published_at=moment, speakers=[speaker]) for _ in range(25)
+    ]
+    older = make_statement(
+        published_at=moment - datetime.timedelta(days=1), speakers=[speaker]
+    )
+
+    pages = [
+        client.get(f"/statements/?speaker={speaker.slug}&page={number}")
+        for number in (1, 2)
+    ]
+
+    listed = [s.pk for page in pages for s in page.context["object_list"]]
+    newest_id_first = [s.pk for s in reversed(same_time)]
+    assert listed == [*newest_id_first, older.pk]
+    assert pages[0].context["paginator"].count == 26
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="PostgreSQL estimates")
+def test_without_estimates_a_count_past_the_limit_is_exact(client, thirty, monkeypatch):
+    monkeypatch.setattr(ArchivePaginator, "exact_count_limit", 5)
+
+    response = client.get("/statements/")
+
+    assert response.context["paginator"].count == 30
+    assert not response.context["paginator"].estimated
+    assert "30 statements" in response.content.decode()
