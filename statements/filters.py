@@ -3,6 +3,7 @@ import hashlib
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
@@ -63,15 +64,31 @@ class CachedChoiceIterator(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        model = self.queryset.model._meta.label_lower
-        for obj in cached_for_generation(
-            f"choices:{model}", lambda: list(self.queryset)
-        ):
+        for obj in self.field.cached_objects():
             yield self.choice(obj)
 
 
 class CachedModelChoiceField(forms.ModelChoiceField):
+    """Shows and checks its choices from the cache: no query per list page."""
+
     iterator = CachedChoiceIterator
+
+    def cached_objects(self):
+        model = self.queryset.model._meta.label_lower
+        return cached_for_generation(f"choices:{model}", lambda: list(self.queryset))
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        for obj in self.cached_objects():
+            if str(getattr(obj, self.to_field_name)) == str(value):
+                return obj
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
 
 
 class PublicNameFilter(django_filters.ModelChoiceFilter):
