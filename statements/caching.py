@@ -20,6 +20,7 @@ the clocks, the day counters) sits between two markers and is put in afresh
 for every request, so a cached page never shows a stale time or day count.
 """
 
+import contextlib
 import datetime
 import functools
 import hashlib
@@ -224,7 +225,16 @@ def generation_if_available():
 
 # Values computed for the current generation, kept by this process too.
 _computed = {"generation": None, "values": {}}
-COMPUTED_LIMIT = 5000
+COMPUTED_LIMIT = 20_000
+
+
+def _computed_values(generation):
+    if (
+        _computed["generation"] != generation
+        or len(_computed["values"]) > COMPUTED_LIMIT
+    ):
+        _computed.update(generation=generation, values={})
+    return _computed["values"]
 
 
 def cached_for_generation(name, compute, timeout=None):
@@ -233,25 +243,41 @@ def cached_for_generation(name, compute, timeout=None):
     Kept in this process's memory as well, for as long as its generation
     lasts. Computed afresh when the cache is unavailable.
     """
+    return cached_many_for_generation([name], lambda names: {name: compute()}, timeout)[
+        name
+    ]
+
+
+def cached_many_for_generation(names, compute_missing, timeout=None):
+    """``{name: value}`` for ``names``, cached like ``cached_for_generation``.
+
+    One round trip to the shared cache for all of them; ``compute_missing``
+    takes the names found in neither cache and returns their values.
+    """
     timeout = timeout or settings.PAGE_CACHE_SECONDS
-    if not timeout:
-        return compute()
     try:
-        generation = content_generation()
+        generation = timeout and content_generation()
     except RedisError:
-        return compute()
-    if (
-        _computed["generation"] != generation
-        or len(_computed["values"]) > COMPUTED_LIMIT
-    ):
-        _computed.update(generation=generation, values={})
-    values = _computed["values"]
-    if name not in values:
+        generation = None
+    if not generation:
+        return compute_missing(names)
+    values = _computed_values(generation)
+    missing = {f"{name}:{generation}": name for name in names if name not in values}
+    if missing:
         try:
-            values[name] = cache.get_or_set(f"{name}:{generation}", compute, timeout)
+            shared = cache.get_many(missing)
         except RedisError:
-            return compute()
-    return values[name]
+            shared = {}
+        values.update((missing.pop(key), value) for key, value in shared.items())
+    if missing:
+        computed = compute_missing(list(missing.values()))
+        # Without the shared cache, kept by this process only.
+        with contextlib.suppress(RedisError):
+            cache.set_many(
+                {key: computed[name] for key, name in missing.items()}, timeout
+            )
+        values.update(computed)
+    return {name: values[name] for name in names}
 
 
 def browser_lifetime(now):

@@ -2,6 +2,7 @@ import hashlib
 import json
 
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
@@ -10,12 +11,14 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from .caching import cached_many_for_generation
 from .feeds import SITE_NAME, applied_filters, describe, with_query
 from .filters import StatementFilter
 from .models import Speaker, Statement
 from .pagination import ArchivePaginator
 from .search import attach_snippets
 
+LIST_ITEM_TEMPLATE = "statements/_statement_item.html"
 SITE_DESCRIPTION = (
     "Statements, comments, briefings and transcripts from the press office."
 )
@@ -28,6 +31,29 @@ def json_ld(data):
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(text)
     )
+
+
+def draw_list_items(statements, filterset, cached=True):
+    """Set each statement's ``list_item``: the list's markup for it.
+
+    Cached until the content changes, and shared by every list that shows
+    the statement: an uncached list page spent a third of its time drawing
+    its twenty items. Not for a search, whose items show its own snippets.
+    """
+    by_name = {f"list-item:{statement.pk}": statement for statement in statements}
+
+    def draw(names):
+        return {
+            name: render_to_string(
+                LIST_ITEM_TEMPLATE,
+                {"statement": by_name[name], "level": 2, "filter": filterset},
+            )
+            for name in names
+        }
+
+    drawn = cached_many_for_generation(list(by_name), draw) if cached else draw(by_name)
+    for name, statement in by_name.items():
+        statement.list_item = drawn[name]
 
 
 class PageMetaMixin:
@@ -98,6 +124,7 @@ class StatementListView(PageMetaMixin, FilterView):
                 words,
                 speaker=self.filterset.form.cleaned_data.get("speaker"),
             )
+        draw_list_items(context["object_list"], self.filterset, cached=not words)
         return context
 
     def get_title(self):

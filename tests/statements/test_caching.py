@@ -346,3 +346,21 @@ def test_without_the_cache_pages_are_rendered_and_saves_still_work(
         page = client.get(url)
         assert page.status_code == 200, url
         assert "Saved without a cache" in page.content.decode(), url
+
+
+def test_list_items_shared_between_lists_are_redrawn_after_a_change(
+    client, make_statement, make_speaker
+):
+    speaker = make_speaker("Maria Zakharova")
+    statement = make_statement(title="Shared item", kind="comment", speakers=[speaker])
+    assert "Maria Zakharova" in client.get("/statements/?kind=comment").content.decode()
+
+    speaker.name = "M. Zakharova"
+    speaker.save()
+    other_list = client.get(f"/statements/?speaker={speaker.slug}").content.decode()
+    statement.title = "Shared item, corrected"
+    statement.save()
+    third_list = client.get("/statements/?kind=comment&page=1").content.decode()
+
+    assert "M. Zakharova" in other_list and "Maria Zakharova" not in other_list
+    assert "Shared item, corrected" in third_list
