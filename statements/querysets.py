@@ -28,6 +28,16 @@ class TopicQuerySet(PublicNamesQuerySet):
     statements_lookup = "topics"
 
 
+def speakers_in_order():
+    """The prefetch that ``ordered_speakers`` reads (for ``prefetch_related``)."""
+    from .models import StatementSpeaker
+
+    return Prefetch(
+        "statement_speakers",
+        queryset=StatementSpeaker.objects.select_related("speaker"),
+    )
+
+
 class StatementQuerySet(models.QuerySet):
     def published(self):
         """Statements the public may see: published, and their time has come."""
@@ -40,14 +50,7 @@ class StatementQuerySet(models.QuerySet):
 
     def with_speakers(self):
         """Speakers in their order, in one more query whatever the number of rows."""
-        from .models import StatementSpeaker
-
-        return self.prefetch_related(
-            Prefetch(
-                "statement_speakers",
-                queryset=StatementSpeaker.objects.select_related("speaker"),
-            )
-        )
+        return self.prefetch_related(speakers_in_order())
 
     def for_listing(self):
         """What a list item shows; the long body and search vector stay behind."""

@@ -1,6 +1,7 @@
 import hashlib
 import json
 
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +17,7 @@ from .feeds import SITE_NAME, applied_filters, describe, with_query
 from .filters import StatementFilter
 from .models import Speaker, Statement
 from .pagination import ArchivePaginator
+from .querysets import speakers_in_order
 from .search import attach_snippets
 
 LIST_ITEM_TEMPLATE = "statements/_statement_item.html"
@@ -43,6 +45,7 @@ def draw_list_items(statements, filterset, cached=True):
     by_name = {f"list-item:{statement.pk}": statement for statement in statements}
 
     def draw(names):
+        prefetch_related_objects([by_name[name] for name in names], speakers_in_order())
         return {
             name: render_to_string(
                 LIST_ITEM_TEMPLATE,
@@ -100,7 +103,8 @@ class StatementListView(PageMetaMixin, FilterView):
     strict = True
 
     def get_queryset(self):
-        return Statement.objects.published().for_listing()
+        # Speakers are fetched for the items drawn (see draw_list_items).
+        return Statement.objects.published().for_listing().prefetch_related(None)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         count_key = None
