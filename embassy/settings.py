@@ -154,6 +154,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Many small queries at once, not one big one: a query split across
+    # parallel workers only took CPU from the requests beside it (random
+    # filter combinations served 10% fewer requests a second with it on).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c max_parallel_workers_per_gather=0"
+    )
 
 # Redis when REDIS_URL is set (shared by every server process); otherwise
 # memory local to one process, enough for development and tests.

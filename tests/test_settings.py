@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,3 +118,11 @@ def test_admin_url_comes_from_the_environment():
 
     assert moved.stdout.strip() == "/desk/"
     assert default.stdout.strip() == "/admin/"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL setting")
+@pytest.mark.django_db
+def test_postgresql_queries_run_without_parallel_workers():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
