@@ -25,8 +25,9 @@ run: install
 # REDIS_URL, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS...), debug off.
 # WEB_CONCURRENCY is gunicorn's worker count; see bench/README.md for the default.
 WEB_CONCURRENCY ?= 3
-# Workers are replaced after this many requests (0: never), a guard against leaks.
-MAX_REQUESTS ?= 10000
+# Workers are replaced after this many requests (0: never), a guard against
+# leaks; cached pages come thousands a second, so not too often.
+MAX_REQUESTS ?= 100000
 serve: install
 	@test -n "$$REDIS_URL" || [ "$(WEB_CONCURRENCY)" = 1 ] || { echo "make serve: \
 	with WEB_CONCURRENCY=$(WEB_CONCURRENCY) workers, set REDIS_URL: each worker's \
@@ -34,7 +35,7 @@ serve: install
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=0 WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn embassy.wsgi \
 		--bind 127.0.0.1:$(PORT) --worker-class sync --max-requests $(MAX_REQUESTS) \
-		--max-requests-jitter 1000 --access-logfile - --error-logfile -
+		--max-requests-jitter 10000 --access-logfile - --error-logfile -
 
 # Tests run with debug off, as production does; the key is for tests only.
 test: install

@@ -46,8 +46,11 @@ echo "== Floor: a bare Django view returning the home page's bytes, same gunicor
 DJANGO_PAGE_CACHE_SECONDS=0 serve "$WORKERS"
 curl -fs -o bench/floor-body.html "http://127.0.0.1:$PORT/"
 stop_server
+# The same gunicorn options as `make serve`, access log included.
 setsid .venv/bin/gunicorn --chdir bench floor_wsgi --bind "127.0.0.1:$PORT" \
-    --workers "$WORKERS" --worker-class sync >/tmp/bench-floor.log 2>&1 &
+    --workers "$WORKERS" --worker-class sync --max-requests 100000 \
+    --max-requests-jitter 10000 --access-logfile - --error-logfile - \
+    >/tmp/bench-floor.log 2>&1 &
 server_pid=$!
 wait_for "http://127.0.0.1:$PORT/"
 heading "path (floor)"
