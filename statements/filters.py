@@ -49,39 +49,37 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-# Callables: "public" depends on the time of the request.
-def public_speakers(request):
-    return Speaker.objects.with_public_statements()
-
-
-def public_topics(request):
-    return Topic.objects.with_public_statements()
-
-
 class CachedChoiceIterator(ModelChoiceIterator):
     """The choices as cached until the content changes: no query per form shown."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.field.cached_objects():
+        for obj in self.field.public_names():
             yield self.choice(obj)
 
 
-class CachedModelChoiceField(forms.ModelChoiceField):
-    """Shows and checks its choices from the cache: no query per list page."""
+class PublicNameField(forms.ModelChoiceField):
+    """Those of ``queryset`` that public statements name, cached.
+
+    Shown and checked from the cache until the content changes: no query,
+    and no query built, per list page. Found when computed, as "public"
+    depends on the time.
+    """
 
     iterator = CachedChoiceIterator
 
-    def cached_objects(self):
+    def public_names(self):
         model = self.queryset.model._meta.label_lower
-        return cached_for_generation(f"choices:{model}", lambda: list(self.queryset))
+        return cached_for_generation(
+            f"choices:{model}", lambda: list(self.queryset.with_public_statements())
+        )
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
         self.validate_no_null_characters(value)
-        for obj in self.cached_objects():
+        for obj in self.public_names():
             if str(getattr(obj, self.to_field_name)) == str(value):
                 return obj
         raise ValidationError(
@@ -94,7 +92,7 @@ class CachedModelChoiceField(forms.ModelChoiceField):
 class PublicNameFilter(django_filters.ModelChoiceFilter):
     """A speaker or topic, by slug, among those public statements name."""
 
-    field_class = CachedModelChoiceField
+    field_class = PublicNameField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, to_field_name="slug", widget=Select, **kwargs)
@@ -137,7 +135,7 @@ class StatementFilter(django_filters.FilterSet):
     speaker = PublicNameFilter(
         label="Speaker",
         field_name="speakers",
-        queryset=public_speakers,
+        queryset=Speaker.objects.all(),
         empty_label="Any speaker",
     )
     kind = django_filters.ChoiceFilter(
@@ -146,7 +144,7 @@ class StatementFilter(django_filters.FilterSet):
     tag = PublicNameFilter(
         label="Topic",
         field_name="topics",
-        queryset=public_topics,
+        queryset=Topic.objects.all(),
         empty_label="Any topic",
     )
     date_from = django_filters.DateFilter(
