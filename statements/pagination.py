@@ -41,7 +41,8 @@ class ArchivePaginator(Paginator):
     fetching just those rows, so page 2,000 costs little more than page 1.
 
     Matches are counted exactly up to ``exact_count_limit`` (and their keys
-    kept, in order, so their pages need no query for them); past it, on
+    kept, in order, so their pages need no query for them, and read their
+    rows by key from ``rows``, without the filters again); past it, on
     PostgreSQL, the count is the query planner's estimate (``estimated`` is
     set, and pages say "about"), so a count never reads every match, and
     whether a next page exists is found by asking for one more row. Either
@@ -51,8 +52,10 @@ class ArchivePaginator(Paginator):
     exact_count_limit = 1000
     date_order = ["-published_at", "-id"]
 
-    def __init__(self, *args, count_key=None, **kwargs):
+    def __init__(self, *args, count_key=None, rows=None, **kwargs):
         self.count_key = count_key
+        # Where to read the rows of keys known to match, without the filters.
+        self.rows = rows
         super().__init__(*args, **kwargs)
 
     @cached_property
@@ -122,12 +125,15 @@ class ArchivePaginator(Paginator):
         if not self.estimated and top + self.orphans >= self.count:
             top = self.count
         keys = self._matches[2]
+        rows = self.object_list
         if keys is None:
             keys = self.object_list.values_list("pk", flat=True)
+        elif self.rows is not None:
+            rows = self.rows
         ids = list(keys[bottom : top + 1])
         if not ids and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
-        rows = list(self.object_list.filter(pk__in=ids[: self.per_page]))
+        rows = list(rows.filter(pk__in=ids[: self.per_page]))
         page = ArchivePage(rows, number, self)
         page.more = len(ids) > self.per_page
         return page

@@ -102,9 +102,12 @@ class StatementListView(PageMetaMixin, FilterView):
     paginator_class = ArchivePaginator
     strict = True
 
-    def get_queryset(self):
+    def listing(self):
         # Speakers are fetched for the items drawn (see draw_list_items).
         return Statement.objects.published().for_listing().prefetch_related(None)
+
+    def get_queryset(self):
+        return self.listing()
 
     def get_paginator(self, queryset, per_page, **kwargs):
         count_key = None
@@ -113,7 +116,9 @@ class StatementListView(PageMetaMixin, FilterView):
             filters.pop(self.page_kwarg, None)
             query = hashlib.sha256(filters.urlencode().encode()).hexdigest()
             count_key = f"matches:{self.request.path}?{query}"
-        return super().get_paginator(queryset, per_page, count_key=count_key, **kwargs)
+        return super().get_paginator(
+            queryset, per_page, count_key=count_key, rows=self.listing(), **kwargs
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
