@@ -43,12 +43,14 @@ serve() {
 }
 
 # measure CONNECTIONS DURATION URL [wrk options]: one line, after a warm-up:
-# requests/s, p50 ms, p99 ms, errors (5xx answers and socket errors).
+# requests/s, p50 ms, p99 ms, errors (5xx answers and socket errors). wrk
+# gives up on an answer after 10 s (its default, 2 s, counted the slowest
+# uncached searches as errors rather than as the latency they are).
 measure() {
     local connections="$1" duration="$2" url="$3"
     shift 3
-    wrk -t2 -c"$connections" -d"${WARMUP:-5s}" "$@" "$url" >/dev/null
-    wrk -t2 -c"$connections" -d"$duration" --latency "$@" "$url" | awk '
+    wrk -t2 -c"$connections" -d"${WARMUP:-5s}" --timeout 10s "$@" "$url" >/dev/null
+    wrk -t2 -c"$connections" -d"$duration" --timeout 10s --latency "$@" "$url" | awk '
         function ms(v) {
             if (v ~ /us$/) return v / 1000
             if (v ~ /ms$/) return v + 0
