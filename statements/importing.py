@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.utils import timezone
 
+from embassy.pagecache.generation import retire_pages
+
 from . import transcripts
-from .caching import public_content_changed
 from .exchange import LineError, read_records
 from .models import Statement, StatementSpeaker, Topic, Turn
 from .search import (
@@ -111,6 +112,22 @@ class TopicResolver:
         return topic
 
 
+def refresh_statistics():
+    """Fresh planner statistics after a load, as PostgreSQL asks for.
+
+    Without them the list's count (an estimate past a thousand matches) can
+    be off a hundredfold until autovacuum comes round.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = [
+        model._meta.db_table
+        for model in (Statement, StatementSpeaker, Statement.topics.through, Turn)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
+
+
 class Importer:
     def __init__(self, *, create_speakers=False, update=False, batch_size=500):
         self.update = update
@@ -135,7 +152,8 @@ class Importer:
                         progress(self.summary)
             if batch:
                 indexer.refresh(self._import_batch(batch))
-        public_content_changed()
+        refresh_statistics()
+        retire_pages()
         if progress:
             progress(self.summary)
         return self.summary
@@ -170,7 +188,7 @@ class Importer:
             Turn.objects.filter(statement_id__in=ids).delete()
             created += updated
         self._add_relations(created)
-        public_content_changed()
+        retire_pages()
         self.summary.created += len(new)
         self.summary.updated += len(changed)
         return [statement.id for statement in created]

@@ -5,7 +5,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
-from .caching import cached_for_generation
+from embassy.pagecache.memo import memo
 
 
 def planner_estimate(queryset):
@@ -16,6 +16,16 @@ def planner_estimate(queryset):
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def never_analysed(model):
+    """True until PostgreSQL has gathered statistics on ``model``'s table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples < 0 FROM pg_class WHERE oid = %s::regclass",
+            [model._meta.db_table],
+        )
+        return cursor.fetchone()[0]
 
 
 def round_estimate(number):
@@ -52,8 +62,14 @@ class ArchivePaginator(Paginator):
     exact_count_limit = 1000
     date_order = ["-published_at", "-id"]
 
+    # Far past any archive (and any OFFSET the database can take).
+    max_page = 1_000_000
+
     def __init__(self, *args, count_key=None, rows=None, **kwargs):
         self.count_key = count_key
+        # Past an estimate, what reading a page proved: at least so many
+        # matches, or exactly so many (the last page).
+        self.seen_at_least, self.proven_count = 0, None
         # Where to read the rows of keys known to match, without the filters.
         self.rows = rows
         super().__init__(*args, **kwargs)
@@ -62,7 +78,7 @@ class ArchivePaginator(Paginator):
     def _matches(self):
         if self.count_key is None:
             return self._find_matches()
-        return cached_for_generation(self.count_key, self._find_matches)
+        return memo(self.count_key, self._find_matches)
 
     def _find_matches(self):
         """``(count, estimated, keys)``; ``keys``, in order, when there are few.
@@ -83,7 +99,8 @@ class ArchivePaginator(Paginator):
             counted = unordered[: limit + 1].count()
             if counted <= limit:
                 return counted, False, None
-        if connection.vendor != "postgresql":
+        if connection.vendor != "postgresql" or never_analysed(self.object_list.model):
+            # Without statistics the planner guesses, often far too low.
             return self.object_list.count(), False, None
         estimate = round_estimate(planner_estimate(self.object_list))
         return max(estimate, counted), True, None
@@ -97,7 +114,14 @@ class ArchivePaginator(Paginator):
 
     @property
     def count(self):
-        return self._matches[0]
+        """The estimate, corrected by what the pages read have shown."""
+        count, estimated, _ = self._matches
+        return (
+            self.proven_count or max(count, self.seen_at_least) if estimated else count
+        )
+
+    # Not cached: the count may be corrected once a page is read.
+    num_pages = property(Paginator.num_pages.func)
 
     @property
     def estimated(self):
@@ -106,15 +130,15 @@ class ArchivePaginator(Paginator):
     def validate_number(self, number):
         if not self.estimated:
             return super().validate_number(number)
-        # An estimate may fall short of the end: past it, the rows decide.
+        # An estimate may be far off either way: whether a page exists is
+        # for its rows to say, never the estimate.
         try:
             number = int(number)
         except (TypeError, ValueError):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
-        if number > self.num_pages * 10:
-            # Far past any estimate: no such page (and no absurd OFFSET).
+        if number > self.max_page:
             raise EmptyPage(self.error_messages["no_results"])
         return number
 
@@ -136,4 +160,8 @@ class ArchivePaginator(Paginator):
         rows = list(rows.filter(pk__in=ids[: self.per_page]))
         page = ArchivePage(rows, number, self)
         page.more = len(ids) > self.per_page
+        if self.estimated:
+            self.seen_at_least = bottom + len(ids)
+            if not page.more:
+                self.proven_count = bottom + len(rows)
         return page

@@ -75,7 +75,7 @@ def test_statements_published_at_the_same_time_keep_one_order_across_pages(
     )
 
     pages = [
-        client.get(f"/statements/?speaker={speaker.slug}&page={number}")
+        client.get(f"/statements/?speaker={speaker.slug}&page={number}", follow=True)
         for number in (1, 2)
     ]
 
@@ -94,3 +94,34 @@ def test_without_estimates_a_count_past_the_limit_is_exact(client, thirty, monke
     assert response.context["paginator"].count == 30
     assert not response.context["paginator"].estimated
     assert "30 statements" in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates")
+@pytest.mark.parametrize("estimate", [3, 1_000_000])
+def test_a_page_that_holds_rows_is_never_a_404_whatever_the_estimate(
+    client, thirty, monkeypatch, estimate
+):
+    monkeypatch.setattr(ArchivePaginator, "exact_count_limit", 5)
+    monkeypatch.setattr("statements.pagination.planner_estimate", lambda qs: estimate)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE statements_statement")
+
+    second = client.get("/statements/?page=2")
+
+    assert second.status_code == 200
+    assert len(second.context["object_list"]) == 10
+    assert not second.context["page_obj"].has_next()
+    # The last page proves the count, whatever the estimate said.
+    assert second.context["paginator"].count == 30
+    assert client.get("/statements/?page=3").status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner estimates")
+def test_a_table_never_analysed_is_counted_exactly(client, thirty, monkeypatch):
+    monkeypatch.setattr(ArchivePaginator, "exact_count_limit", 5)
+    monkeypatch.setattr("statements.pagination.never_analysed", lambda model: True)
+
+    response = client.get("/statements/")
+
+    assert response.context["paginator"].count == 30
+    assert not response.context["paginator"].estimated
