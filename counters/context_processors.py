@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
-from statements.caching import cached_for_generation, generation_if_available
+from embassy.pagecache.memo import memo
 
 from .models import Clock, ContactLine, TrackedIncident
 
@@ -27,10 +27,10 @@ def header_html(now, generation=None):
     only the server time the clock script starts from is put in every time.
     """
     minute = now.replace(second=0, microsecond=0)
-    key = (generation or generation_if_available(), minute)
-    html = _rendered.get(key) if key[0] else None
+    key = (generation and generation.key, minute)
+    html = _rendered.get(key) if generation else None
     if html is None:
-        content = cached_for_generation("site-header", header_content)
+        content = memo("site-header", header_content)
         today = timezone.localdate(minute)
         html = render_to_string(
             "counters/_site_header.html",
@@ -56,4 +56,9 @@ def header_html(now, generation=None):
 
 def site_header(request):
     """The header every page starts with: date, clocks, contact lines, counters."""
-    return {"site_header_html": SimpleLazyObject(lambda: header_html(timezone.now()))}
+    generation = getattr(request, "page_generation", None)
+    return {
+        "site_header_html": SimpleLazyObject(
+            lambda: header_html(timezone.now(), generation)
+        )
+    }

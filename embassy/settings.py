@@ -101,13 +101,14 @@ INSTALLED_APPS = [
     "axes",
     "django_filters",
     "simple_history",
+    "embassy.pagecache",
     "statements",
     "counters",
 ]
 
 MIDDLEWARE = [
     # First: a stored page keeps every header the others add.
-    "statements.caching.PublicPageCacheMiddleware",
+    "embassy.pagecache.pages.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -154,28 +155,37 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# How long a web request's query may run on PostgreSQL (web processes only:
+# see embassy/wsgi.py; imports and migrations take as long as they need).
+WEB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_STATEMENT_TIMEOUT_MS", "3000"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Many small queries at once, not one big one: a query split across
-    # parallel workers only took CPU from the requests beside it (random
-    # filter combinations served 10% fewer requests a second with it on).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c max_parallel_workers_per_gather=0"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # A database that accepts connections but never answers is given up
+        # on after this many seconds (libpq's minimum), and the page is a 503.
+        connect_timeout=2,
+        # Many small queries at once, not one big one: a query split across
+        # parallel workers only took CPU from the requests beside it (random
+        # filter combinations served 10% fewer requests a second with it on).
+        options="-c max_parallel_workers_per_gather=0",
     )
 
 # Redis when REDIS_URL is set (shared by every server process); otherwise
-# memory local to one process, enough for development and tests.
+# memory local to one process, enough for development and tests. A Redis that
+# stalls costs a request at most its timeouts, once: the page cache then does
+# without it until it answers again (embassy/pagecache/generation.py).
 REDIS_URL = os.environ.get("REDIS_URL")
 CACHES = {
     "default": (
         {
-            "BACKEND": "embassy.cache.ReusedClientRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "embassy",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
         }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
-    # Each process's own copies of cached pages, under the shared generation.
+    # Each process's own copies of cached pages, under the current generation.
     "local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",

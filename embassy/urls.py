@@ -4,23 +4,23 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from statements.caching import cache_public_page
 from statements.sitemaps import sitemaps
 
 from . import views
+from .pagecache.pages import public_page
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path(
         "sitemap.xml",
-        cache_public_page(sitemap_views.index),
+        public_page(sitemap_views.index),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<slug:section>.xml",
-        cache_public_page(sitemap_views.sitemap, params=("p",)),
+        public_page(sitemap_views.sitemap, params=("p",)),
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),

@@ -7,7 +7,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "embassy.settings")
 
 django_application = get_wsgi_application()
 
-from statements.caching import CachedPageFront  # noqa: E402 (needs Django set up)
+from django.conf import settings  # noqa: E402 (needs Django set up)
+from django.db.backends.signals import connection_created  # noqa: E402
+
+from embassy.pagecache.pages import CachedPageFront  # noqa: E402
+
+
+def limit_statement_time(connection, **kwargs):
+    """No query of a web request holds a worker for long (imports may)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, false)",
+                [str(settings.WEB_STATEMENT_TIMEOUT_MS)],
+            )
+
+
+connection_created.connect(limit_statement_time)
 
 application = CachedPageFront(django_application)
 

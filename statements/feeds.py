@@ -1,3 +1,4 @@
+import datetime
 from urllib.parse import urljoin
 
 from django.contrib.syndication.views import Feed
@@ -22,9 +23,11 @@ def applied_filters(filterset):
     if not filterset.is_bound or not filterset.is_valid():
         return {}
     return {
-        name: filterset.data[name]
-        for name in filterset.form.fields
-        if filterset.data.get(name, "").strip()
+        name: value.isoformat()
+        if isinstance(value, datetime.date)
+        else getattr(value, "slug", value)
+        for name, value in filterset.form.cleaned_data.items()
+        if value not in (None, "")
     }
 
 

@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 
 import django_filters
 from django import forms
@@ -8,7 +7,8 @@ from django.core.validators import RegexValidator
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
-from .caching import cached_for_generation
+from embassy.pagecache.memo import memo
+
 from .models import Speaker, Statement, Topic
 from .search import search
 
@@ -19,27 +19,9 @@ def start_of_day(day):
 
 
 class Select(forms.Select):
-    """A select drawn once per choice made, until the content changes.
-
-    Its options are written inline (a template per option made lists slow to
-    render), and the result is cached: the speaker and topic lists are long,
-    and every uncached list page draws them.
-    """
+    """Options written inline: a template per option made lists slow to render."""
 
     template_name = "statements/widgets/select.html"
-
-    def render(self, name, value, attrs=None, renderer=None):
-        if value not in (None, "") and str(value) not in self.valid_values():
-            # Drawn, not kept: any text in the URL would make a new copy.
-            return super().render(name, value, attrs, renderer)
-        drawn = f"{name}={value}:{sorted((attrs or {}).items())}"
-        key = "select:" + hashlib.sha256(drawn.encode()).hexdigest()
-        return cached_for_generation(
-            key, lambda: super(Select, self).render(name, value, attrs, renderer)
-        )
-
-    def valid_values(self):
-        return {str(value) for value, _ in self.choices}
 
 
 class DateInput(forms.DateInput):
@@ -71,7 +53,7 @@ class PublicNameField(forms.ModelChoiceField):
 
     def public_names(self):
         model = self.queryset.model._meta.label_lower
-        return cached_for_generation(
+        return memo(
             f"choices:{model}", lambda: list(self.queryset.with_public_statements())
         )
 

@@ -45,6 +45,15 @@ class StatementQuerySet(models.QuerySet):
             status=self.model.Status.PUBLISHED, published_at__lte=timezone.now()
         )
 
+    def next_publication(self, now):
+        """When the next statement published ahead of its time becomes public."""
+        return (
+            self.filter(status=self.model.Status.PUBLISHED, published_at__gt=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def by_speaker(self, speaker):
         return self.filter(speakers=speaker)
 

@@ -1,28 +1,11 @@
 """Keep search vectors and cached pages in step with every saved change."""
 
-from django.db.models.signals import (
-    m2m_changed,
-    post_delete,
-    post_migrate,
-    post_save,
-)
+from django.db.models.signals import post_delete, post_save
 
-from counters.models import Clock, ContactLine, TrackedIncident
+from embassy.pagecache.generation import register_schedule, retire_on_change
 
-from .caching import public_content_changed
 from .models import Speaker, Statement, StatementSpeaker, Topic, Turn
 from .search import refresh_search_vectors
-
-PUBLIC_CONTENT = [
-    Statement,
-    StatementSpeaker,
-    Turn,
-    Speaker,
-    Topic,
-    TrackedIncident,
-    Clock,
-    ContactLine,
-]
 
 
 def statement_saved(sender, instance, raw=False, **kwargs):
@@ -39,9 +22,7 @@ def connect():
     post_save.connect(statement_saved, sender=Statement)
     post_save.connect(turn_changed, sender=Turn)
     post_delete.connect(turn_changed, sender=Turn)
-    for model in PUBLIC_CONTENT:
-        post_save.connect(public_content_changed, sender=model)
-        post_delete.connect(public_content_changed, sender=model)
-    m2m_changed.connect(public_content_changed, sender=Statement.topics.through)
-    # A deploy may change templates or models: pages cached before it retire.
-    post_migrate.connect(public_content_changed, dispatch_uid="retire-pages")
+    retire_on_change(
+        Statement, StatementSpeaker, Turn, Speaker, Topic, Statement.topics.through
+    )
+    register_schedule(Statement.objects.next_publication)

@@ -1,7 +1,8 @@
 from django.urls import path
 
+from embassy.pagecache.pages import public_page
+
 from . import feeds, views
-from .caching import cache_public_page
 from .filters import StatementFilter
 
 app_name = "statements"
@@ -11,30 +12,30 @@ FILTERS = tuple(StatementFilter.base_filters)
 PAGES = (*FILTERS, "page")
 
 urlpatterns = [
-    path("", cache_public_page(views.HomeView.as_view()), name="home"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
     path(
         "statements/",
-        cache_public_page(views.StatementListView.as_view(), params=PAGES),
+        public_page(views.StatementListView.as_view(), params=PAGES),
         name="list",
     ),
     path(
         "statements/rss/",
-        cache_public_page(feeds.StatementFeed(), params=FILTERS),
+        public_page(feeds.StatementFeed(), params=FILTERS),
         name="rss",
     ),
     path(
         "statements/atom/",
-        cache_public_page(feeds.StatementAtomFeed(), params=FILTERS),
+        public_page(feeds.StatementAtomFeed(), params=FILTERS),
         name="atom",
     ),
     path(
         "statements/<slug:slug>/",
-        cache_public_page(views.StatementDetailView.as_view()),
+        public_page(views.StatementDetailView.as_view()),
         name="detail",
     ),
     path(
         "speakers/<slug:slug>/",
-        cache_public_page(views.SpeakerView.as_view(), params=PAGES),
+        public_page(views.SpeakerView.as_view(), params=PAGES),
         name="speaker",
     ),
 ]

@@ -1,26 +1,21 @@
-import hashlib
 import json
 
-from django.db.models import prefetch_related_objects
-from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from .caching import cached_many_for_generation
 from .feeds import SITE_NAME, applied_filters, describe, with_query
 from .filters import StatementFilter
 from .models import Speaker, Statement
 from .pagination import ArchivePaginator
-from .querysets import speakers_in_order
 from .search import attach_snippets
 
-LIST_ITEM_TEMPLATE = "statements/_statement_item.html"
 SITE_DESCRIPTION = (
     "Statements, comments, briefings and transcripts from the press office."
 )
@@ -33,30 +28,6 @@ def json_ld(data):
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(text)
     )
-
-
-def draw_list_items(statements, filterset, cached=True):
-    """Set each statement's ``list_item``: the list's markup for it.
-
-    Cached until the content changes, and shared by every list that shows
-    the statement: an uncached list page spent a third of its time drawing
-    its twenty items. Not for a search, whose items show its own snippets.
-    """
-    by_name = {f"list-item:{statement.pk}": statement for statement in statements}
-
-    def draw(names):
-        prefetch_related_objects([by_name[name] for name in names], speakers_in_order())
-        return {
-            name: render_to_string(
-                LIST_ITEM_TEMPLATE,
-                {"statement": by_name[name], "level": 2, "filter": filterset},
-            )
-            for name in names
-        }
-
-    drawn = cached_many_for_generation(list(by_name), draw) if cached else draw(by_name)
-    for name, statement in by_name.items():
-        statement.list_item = drawn[name]
 
 
 class PageMetaMixin:
@@ -103,21 +74,55 @@ class StatementListView(PageMetaMixin, FilterView):
     strict = True
 
     def listing(self):
-        # Speakers are fetched for the items drawn (see draw_list_items).
-        return Statement.objects.published().for_listing().prefetch_related(None)
+        return Statement.objects.published().for_listing()
 
     def get_queryset(self):
         return self.listing()
 
+    def get(self, request, *args, **kwargs):
+        """The list; a valid query in another form is sent to its one address.
+
+        One address per list, whatever the form sent (empty fields, a page
+        written "01", unknown parameters): it is the one to cite, and the
+        only one the page cache keeps.
+        """
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            self.object_list = self.filterset.queryset.none()
+        else:
+            canonical = self.canonical_query()
+            if urlencode(canonical) != request.META.get("QUERY_STRING", ""):
+                return redirect(with_query(request.path, canonical), permanent=True)
+            self.object_list = self.filterset.qs
+        context = self.get_context_data(
+            filter=self.filterset, object_list=self.object_list
+        )
+        return self.render_to_response(context)
+
+    def canonical_query(self):
+        """The filters set, then the page past the first, as query parameters."""
+        query = applied_filters(self.filterset)
+        page = self.request.GET.get(self.page_kwarg, "")
+        try:
+            number = int(page)
+        except ValueError:
+            number = None
+        if number is None or number < 1:
+            # Not a page: the paginator says so (404), at the address asked for.
+            if page:
+                query[self.page_kwarg] = page
+        elif number > 1:
+            query[self.page_kwarg] = str(number)
+        return query
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        count_key = None
-        if self.filterset.is_valid():
-            filters = self.request.GET.copy()
-            filters.pop(self.page_kwarg, None)
-            query = hashlib.sha256(filters.urlencode().encode()).hexdigest()
-            count_key = f"matches:{self.request.path}?{query}"
+        filters = urlencode(applied_filters(self.filterset))
         return super().get_paginator(
-            queryset, per_page, count_key=count_key, rows=self.listing(), **kwargs
+            queryset,
+            per_page,
+            count_key=f"matches:{self.request.path}?{filters}",
+            rows=self.listing(),
+            **kwargs,
         )
 
     def get_context_data(self, **kwargs):
@@ -133,7 +138,6 @@ class StatementListView(PageMetaMixin, FilterView):
                 words,
                 speaker=self.filterset.form.cleaned_data.get("speaker"),
             )
-        draw_list_items(context["object_list"], self.filterset, cached=not words)
         return context
 
     def get_title(self):

@@ -4,8 +4,14 @@ The connection is really broken: the default database is pointed at a closed
 port (PostgreSQL) or an impossible file (SQLite) and the connection closed.
 """
 
+import os
 import socket
+import subprocess
+import sys
+import threading
+import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -22,12 +28,36 @@ def closed_port():
 
 
 @contextmanager
-def database_unreachable():
+def silent_server():
+    """A port that accepts connections and never says a word: a stalled server."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        for sock in accepted:
+            sock.close()
+
+
+@contextmanager
+def database_unreachable(port=None):
     saved = dict(connection.settings_dict)
     if connection.vendor == "sqlite":
         connection.settings_dict["NAME"] = "/nonexistent-directory/database.sqlite3"
     else:
-        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port()))
+        connection.settings_dict.update(
+            HOST="127.0.0.1", PORT=str(port or closed_port())
+        )
     connection.close()
     try:
         yield
@@ -67,3 +97,52 @@ def test_site_recovers_by_itself_when_the_database_returns(client, make_statemen
     page = client.get(statement.get_absolute_url())
     assert page.status_code == 200
     assert "Still here" in page.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a server that stalls")
+@pytest.mark.parametrize("url", ["/statements/", "/healthz"])
+def test_a_stalled_database_gives_a_503_within_seconds(client, url):
+    with silent_server() as port, database_unreachable(port):
+        started = time.monotonic()
+        response = client.get(url)
+        took = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert took < 5
+    assert client.get(url).status_code == 200
+
+
+def statement_timeout(code):
+    """The statement_timeout a process running ``code`` (then a query) works with."""
+    database = connection.settings_dict
+    script = (
+        f"{code}\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SHOW statement_timeout')\n"
+        "    print(cursor.fetchone()[0])\n"
+    )
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SECRET_KEY": "test-only",
+        "DJANGO_SETTINGS_MODULE": "embassy.settings",
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+            f"/{database['NAME']}"
+        ),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    ).stdout.strip()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL setting")
+def test_web_requests_have_a_statement_timeout_and_commands_do_not():
+    assert statement_timeout("import embassy.wsgi") == "3s"
+    assert statement_timeout("import django; django.setup()") == "0"

@@ -14,7 +14,8 @@ BASE = "http://testserver"
 
 
 def soup(client, url, status=200):
-    response = client.get(url)
+    # Another form of a list's address leads to its one address.
+    response = client.get(url, follow=True)
     assert response.status_code == status, url
     return BeautifulSoup(response.content, "html.parser")
 

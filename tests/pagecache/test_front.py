@@ -1,17 +1,21 @@
 """Cached pages answered over HTTP by ``CachedPageFront``, before Django."""
 
+import datetime
 import http.client
 import io
 import re
 
 import pytest
+import time_machine
+from django.core.cache import caches
 from django.core.management import call_command
 from django.core.signals import request_started
 from django.test.testcases import LiveServerThread
 
-from statements.caching import CachedPageFront
+from embassy.pagecache.pages import CachedPageFront
 from statements.models import Statement
 
+NOON = datetime.datetime(2021, 12, 4, 12, 0, 5, tzinfo=datetime.UTC)
 SERVER_NOW = re.compile(rb'data-server-now="\d+"')
 
 
@@ -121,3 +125,47 @@ def test_signed_in_visitors_and_unknown_hosts_go_to_django(
     unknown_host, _ = get(front, "/statements/", Host="attacker.example")
     assert unknown_host.status == 400
     assert len(django_requests) == 3
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"If-None-Match": "{etag}"}, 304),
+        # nginx's gzip turns a strong ETag weak; If-None-Match compares weakly.
+        ({"If-None-Match": "W/{etag}"}, 304),
+        ({"If-None-Match": "*"}, 304),
+        ({"If-None-Match": '"another-version"'}, 200),
+        ({"If-Match": '"another-version"'}, 412),
+        ({"If-Match": "{etag}"}, 200),
+        ({"If-Match": "*"}, 200),
+    ],
+)
+def test_conditional_requests_are_answered_alike_by_the_front_and_django(
+    front, django_requests, headers, status
+):
+    url = "/statements/?kind=comment"
+    with time_machine.travel(NOON, tick=True):
+        etag = get(front, url)[0].getheader("ETag")
+        headers = {name: value.format(etag=etag) for name, value in headers.items()}
+        caches["local"].clear()
+        handled = len(django_requests)
+        from_django, _ = get(front, url, **headers)
+        get(front, url)  # Stored now, if the answer above was not a 200.
+        handled = len(django_requests)
+        from_front, _ = get(front, url, **headers)
+        assert len(django_requests) == handled
+
+    assert from_django.status == from_front.status == status
+    for answer in (from_django, from_front):
+        assert answer.getheader("X-Content-Type-Options") == "nosniff"
+        if status == 304:
+            assert answer.getheader("ETag") == etag
+
+
+def test_a_response_that_sets_a_cookie_is_never_public(front):
+    # A stale session cookie: Django's answer deletes it.
+    response, _ = get(front, "/statements/", Cookie="sessionid=expired")
+
+    assert response.getheader("Set-Cookie")
+    assert "public" not in response.getheader("Cache-Control")
+    assert "private" in response.getheader("Cache-Control")

@@ -1,0 +1,258 @@
+"""Public pages stored under the content generation and answered over HTTP.
+
+Views wrapped in ``public_page`` mark their answers to anonymous visitors as
+public; ``PageCacheMiddleware``, first in the middleware list, stores them
+with every header the others add. ``CachedPageFront``, the WSGI application
+around Django's, answers later requests for the same URL before Django is
+reached (the middleware answers those that come another way, such as the
+test client's). Both answer conditional requests through Django's own
+``get_conditional_response``, so they answer alike.
+
+A page is stored without its fill-in (the header: today's date, the clocks,
+the day counters), which sits between two markers and is put in afresh for
+every answer by the function registered with ``register_fill_in``.
+"""
+
+import datetime
+import functools
+import hashlib
+import logging
+from http import HTTPStatus
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+
+from embassy.middleware import database_unavailable
+
+from .generation import REDIS_ERRORS, current, redis_failed, shared_cache
+
+logger = logging.getLogger(__name__)
+
+PAGE_KEY_PREFIX = "page:3"
+FILL_IN_START, FILL_IN_END = b"<!--fill-in-->", b"<!--/fill-in-->"
+# Set by ``public_page`` on a response the middleware may store.
+PUBLIC_PAGE_HEADER = "X-Public-Page"
+# Headers worked out again for each answer from the cache.
+PER_ANSWER_HEADERS = {"content-length", "etag", "cache-control"}
+
+_fill_in = {"render": None}
+
+
+def register_fill_in(render):
+    """``render(now, generation)`` gives the markup between the fill-in markers."""
+    _fill_in["render"] = render
+
+
+def fill_in(now, generation=None):
+    render = _fill_in["render"]
+    return render(now, generation) if render else ""
+
+
+def browser_lifetime(now):
+    """Short, and never past London midnight, when the day counters change."""
+    local = timezone.localtime(now)
+    midnight = (local + datetime.timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return max(0, min(settings.HTTP_MAX_AGE, int((midnight - local).total_seconds())))
+
+
+def url_key(request):
+    """Scheme, host (checked against ALLOWED_HOSTS), path and query string."""
+    return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+
+
+def page_etag(generation, key, now):
+    """New with every version of the content, and with the header's minute."""
+    return f'"{generation.key}-{key[:16]}-{now:%Y%m%d%H%M}"'
+
+
+def canonical_query(request, params):
+    """The query string of ``params`` in their order, without empty values."""
+    return urlencode(
+        [
+            (name, value)
+            for name in params
+            for value in request.GET.getlist(name)
+            if value
+        ]
+    )
+
+
+def public_page(view, params=()):
+    """Let the page cache store this view's answers to anonymous visitors.
+
+    Only for query strings made of ``params``, in their order, and without
+    empty values: any other would let anyone fill the cache with copies of
+    one page (such a request is answered, but not stored).
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        generation = getattr(request, "page_generation", None)
+        if (
+            generation
+            and response.status_code == 200
+            and not request.user.is_authenticated
+            and request.META.get("QUERY_STRING", "") == canonical_query(request, params)
+        ):
+            now = timezone.now()
+            response[PUBLIC_PAGE_HEADER] = "1"
+            response["ETag"] = page_etag(generation, url_key(request), now)
+            patch_cache_control(response, public=True, max_age=browser_lifetime(now))
+        return response
+
+    return wrapped
+
+
+def may_answer_from_cache(request):
+    return (
+        settings.PAGE_CACHE_SECONDS
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path_info.startswith(settings.STATIC_URL)
+    )
+
+
+def _storage_key(generation, key):
+    return f"{PAGE_KEY_PREFIX}:{generation.key}:{key}"
+
+
+def get_entry(generation, key):
+    storage_key = _storage_key(generation, key)
+    entry = caches["local"].get(storage_key)
+    if entry is None and (shared := shared_cache()):
+        try:
+            entry = shared.get(storage_key)
+        except REDIS_ERRORS:
+            redis_failed()
+        if entry is not None:
+            caches["local"].set(storage_key, entry, settings.PAGE_CACHE_SECONDS)
+    return entry
+
+
+def put_entry(generation, key, entry):
+    storage_key = _storage_key(generation, key)
+    caches["local"].set(storage_key, entry, settings.PAGE_CACHE_SECONDS)
+    if shared := shared_cache():
+        try:
+            shared.set(storage_key, entry, settings.PAGE_CACHE_SECONDS)
+        except REDIS_ERRORS:
+            redis_failed()
+
+
+def look_up(request):
+    """``(answer, generation)`` for a request the cache may answer.
+
+    ``answer`` is an ``HttpResponse`` when the cache holds the page (or the
+    database is down: a 503); otherwise ``generation`` says where to store
+    it. Both are None when the cache may not answer: a visitor who is signed
+    in (or may be), or a host not allowed (Django answers 400).
+    """
+    if not may_answer_from_cache(request):
+        return None, None
+    try:
+        key = url_key(request)
+        generation = current()
+    except DisallowedHost:
+        return None, None
+    except DatabaseError:
+        return database_unavailable(), None
+    entry = get_entry(generation, key)
+    if entry is None:
+        return None, generation
+    return answer_from_entry(request, entry, generation, key), generation
+
+
+def answer_from_entry(request, entry, generation, key):
+    """The stored page with a fresh fill-in, or what a conditional request asks."""
+    now = timezone.now()
+    headers, page_parts = entry
+    response = HttpResponse(headers=headers)
+    response["ETag"] = page_etag(generation, key, now)
+    patch_cache_control(response, public=True, max_age=browser_lifetime(now))
+    conditional = get_conditional_response(
+        request, etag=response["ETag"], response=response
+    )
+    if conditional is not response:
+        # A 304 or 412, with the page's other headers, as Django's answer has.
+        for name, value in headers:
+            if name.lower() != "content-type":
+                conditional.headers.setdefault(name, value)
+        return conditional
+    if len(page_parts) == 2:
+        before, after = page_parts
+        response.content = before + fill_in(now, generation).encode() + after
+    else:
+        (response.content,) = page_parts
+    response["Content-Length"] = len(response.content)
+    return response
+
+
+def stored_entry(response):
+    """What the cache keeps of a page: its headers, and the page around its fill-in."""
+    headers = [
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in PER_ANSWER_HEADERS
+    ]
+    body = response.content
+    start = body.find(FILL_IN_START)
+    end = body.find(FILL_IN_END, start)
+    if start < 0 or end < 0:
+        return headers, (body,)
+    return headers, (body[: start + len(FILL_IN_START)], body[end:])
+
+
+class PageCacheMiddleware:
+    """Answers anonymous requests for public pages from the cache, or stores them.
+
+    First in the list, so that what it stores carries every other
+    middleware's headers. ``CachedPageFront`` answers most of these requests
+    before Django is reached; this answers the rest (the test client's too).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        answer, generation = look_up(request)
+        if answer is not None:
+            return answer
+        request.page_generation = generation
+        response = self.get_response(request)
+        public = response.headers.pop(PUBLIC_PAGE_HEADER, None)
+        if response.cookies:
+            # A cookie is one visitor's, whatever the view said of the page.
+            patch_cache_control(response, private=True)
+        elif public and generation:
+            put_entry(generation, url_key(request), stored_entry(response))
+        return response
+
+
+class CachedPageFront:
+    """The WSGI application: pages the cache holds, answered before Django.
+
+    For a page already rendered, Django's request handling and middleware
+    would cost several times what the answer itself does. Anything the cache
+    does not answer goes on to ``application``, Django's own.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        answer, _ = look_up(WSGIRequest(environ))
+        if answer is None:
+            return self.application(environ, start_response)
+        status = f"{answer.status_code} {HTTPStatus(answer.status_code).phrase}"
+        start_response(status, list(answer.items()))
+        return [answer.content]
