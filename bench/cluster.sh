@@ -21,7 +21,9 @@ TITLE="Cluster check statement"
 SLUG="cluster-check"
 ROUNDS="${ROUNDS:-10}"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
-export REDIS_URL="redis://127.0.0.1:6379/1"
+# A Redis of the drill's own, which step 5g stops and starts again.
+REDIS_PORT="${REDIS_PORT:-6391}"
+export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export DJANGO_SECRET_KEY="cluster-test-only-not-secret"
 export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
 export DJANGO_DEBUG=0 DJANGO_ADMIN_URL="admin/" WEB_CONCURRENCY=2
@@ -30,7 +32,7 @@ PY=.venv/bin/python
 
 TMP="$(mktemp -d /tmp/cluster-nginx.XXXXXX)"
 JAR="$TMP/cookies.txt"
-node_a="" node_b="" nginx_pid="" failures=0 passes=0
+node_a="" node_b="" nginx_pid="" redis_pid="" failures=0 passes=0
 
 stop_group() {  # stop_group PGID: TERM the process group, KILL it after 15 s
     local pgid="$1"
@@ -53,6 +55,7 @@ cleanup() {
         kill -TERM "$nginx_pid" 2>/dev/null || true
         wait "$nginx_pid" 2>/dev/null || true
     fi
+    if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; fi
     if [ -n "$node_a" ]; then stop_group "$node_a"; fi
     if [ -n "$node_b" ]; then stop_group "$node_b"; fi
     wait 2>/dev/null || true
@@ -152,7 +155,14 @@ done
 # --- 2. Fresh database and cache, demo content, one draft to publish
 psql -q -h 127.0.0.1 -U postgres -d postgres -c "SET client_min_messages = warning" \
     -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
-redis-cli -h 127.0.0.1 -n 1 flushdb >/dev/null
+start_redis() {
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
+        --dir "$TMP" --logfile "$TMP/redis.log" &
+    redis_pid=$!
+    until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do sleep 0.05; done
+}
+stop_redis() { kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true; redis_pid=""; }
+start_redis
 $PY manage.py migrate --noinput -v0
 PASSWORD="$($PY manage.py load_demo | sed -n 's|^Admin user created: admin / \([^ ]*\) .*|\1|p')"
 [ -n "$PASSWORD" ] || { echo "load_demo printed no admin password" >&2; exit 1; }
@@ -257,6 +267,43 @@ per_node="$(grep -i '^x-upstream:' "$TMP/rr.txt" | awk '{ print $2 }' | sort | u
 nodes=$(grep -i '^x-upstream:' "$TMP/rr.txt" | awk '{ print $2 }' | sort -u | grep -c . || true)
 check "f. 20 requests to / via nginx: $ok answered 200" [ "$ok" = 20 ]
 check "f. both nodes answered ($per_node)" [ "$nodes" = 2 ]
+
+# --- 5g. Redis down during a change: it is never lost, and no node shows it late
+seconds_until() {  # seconds_until COMMAND...: how long until it succeeds (max 15 s)
+    local start now
+    start=$(date +%s.%N)
+    until "$@"; do
+        now=$(date +%s.%N)
+        if awk -v a="$start" -v b="$now" 'BEGIN { exit !(b - a > 15) }'; then
+            echo "never"; return 1
+        fi
+        sleep 0.1
+    done
+    awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
+}
+check "g. publish via node A (302)" admin_action "$A" publish
+check "g. listed via node B and nginx (cached again)" has_title "$B"
+has_title "$LB" >/dev/null
+stop_redis
+check "g. Redis stopped; unpublish via node A all the same (302)" admin_action "$A" unpublish
+check "g. database says draft" [ "$(db_status)" = draft ]
+check "g. node A never shows it again" lacks_title "$A"
+if took="$(seconds_until lacks_title "$B")"; then
+    check "g. node B stops showing it without Redis, after $took s (at most 5)" \
+        awk -v t="$took" 'BEGIN { exit !(t <= 5) }'
+else
+    fail "g. node B stops showing it without Redis"
+fi
+start_redis
+sleep 1
+for node in "$A" "$B" "$LB"; do
+    check "g. Redis back for 1 s: still gone via $node" lacks_title "$node"
+done
+check "g. publish via node B with Redis back (302)" admin_action "$B" publish
+check "g. listed at once via node A: announcements flow again" has_title "$A"
+check "g. unpublish via node B (302)" admin_action "$B" unpublish
+check "g. gone at once from node A and nginx" lacks_title "$A"
+check "g. gone at once via nginx" lacks_title "$LB"
 
 # --- 6. Summary
 echo
