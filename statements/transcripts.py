@@ -64,6 +64,7 @@ LABEL_AT_START = re.compile(
     r"(?P<label>(?P<name>[^\s:()][^:()\n]*?)\s*(?:\((?P<note>[^()\n]*)\))?)"
     r"\s*:(?:\s+|\Z)"
 )
+NOTE_AT_END = re.compile(r"\((?P<note>[^()]*)\)\s*$")
 NAME_CHARACTERS = re.compile(r"[\w\s'\u2019.,&/-]+")
 FULL_STOP_AFTER_LONG_WORD = re.compile(r"\w{5,}\.")
 KEY_PUNCTUATION = re.compile(r"[.,]")
@@ -121,6 +122,13 @@ TITLES = (
     "spokeswoman",
     "vice president",
 )
+GREETING_WORD = re.compile(r"[^\W\d_]+")
+GREETING_WORDS = frozenset(
+    {"all", "and", "colleagues", "dear", "distinguished", "everybody", "everyone"}
+    | {"evening", "excellencies", "friends", "gentlemen", "good", "guests", "hello"}
+    | {"ladies", "media", "morning", "afternoon", "of", "press", "the", "welcome"}
+    | {"day", "hi"}
+)
 TITLE = re.compile(
     r"\b(?:" + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True)) + r")\b"
 )
@@ -142,6 +150,25 @@ class Transcript:
     ambiguous: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Row:
+    """One pasted paragraph and what the editor says it does.
+
+    ``starts`` is "opening" (opening remarks, only before the first turn),
+    "question" or "answer" (it starts a turn labelled ``label``), or ""
+    (it continues the turn above, or the opening remarks).
+    """
+
+    paragraph: str
+    starts: str = ""
+    label: str = ""
+    speaker: str | None = None
+
+
+class OpeningAfterTurns(ValueError):
+    """A paragraph marked as opening remarks comes after a question or answer."""
+
+
 class _Verdict(Enum):
     QUESTION = "question"
     ANSWER = "answer"
@@ -159,6 +186,20 @@ class _Label:
 def split_paragraphs(text: str) -> list[str]:
     """Return the stripped, non-empty paragraphs of ``text`` (rule 1)."""
     return [stripped for chunk in BLANK_LINE.split(text) if (stripped := chunk.strip())]
+
+
+def is_greeting(paragraph: str) -> bool:
+    """Whether ``paragraph`` only greets ("Ladies and gentlemen,", "Good afternoon,
+    colleagues,"): made of greeting words alone, up to eight of them."""
+    words = GREETING_WORD.findall(_fold(paragraph))
+    return 0 < len(words) <= 8 and all(word in GREETING_WORDS for word in words)
+
+
+def lead_paragraph(text: str) -> str:
+    """The first paragraph of substance: greetings skipped, unless that is all."""
+    paragraphs = split_paragraphs(text)
+    substance = [paragraph for paragraph in paragraphs if not is_greeting(paragraph)]
+    return (substance or paragraphs or [""])[0]
 
 
 def speaker_key(name: str) -> str:
@@ -208,6 +249,50 @@ def parse(text: str, speakers: list[str] | None = None) -> Transcript:
                 continue
             transcript.ambiguous.append(paragraph)
         _current_paragraphs(transcript).append(paragraph)
+    return transcript
+
+
+def propose(text: str, speakers: list[str] | None = None) -> list[Row]:
+    """The parse of ``text`` as one ``Row`` per paragraph, for an editor to correct."""
+    transcript = parse(text, speakers)
+    rows = [Row(paragraph, "opening") for paragraph in split_paragraphs(text)]
+    index = len(transcript.opening)
+    for turn in transcript.turns:
+        rows[index] = Row(rows[index].paragraph, turn.role, turn.label, turn.speaker)
+        rows[index + 1 : index + len(turn.paragraphs)] = [
+            Row(row.paragraph) for row in rows[index + 1 : index + len(turn.paragraphs)]
+        ]
+        index += len(turn.paragraphs)
+    return rows
+
+
+def assemble(rows: list[Row]) -> Transcript:
+    """The transcript the editor's ``rows`` describe; every paragraph is kept.
+
+    A row starting a turn loses the label it was written with (the row's
+    ``label`` replaces it); any other row keeps its paragraph whole.
+    """
+    transcript = Transcript()
+    for row in rows:
+        if row.starts in ("question", "answer"):
+            written = _read_label(row.paragraph)
+            label = row.label.strip() or (
+                written.label if written else row.starts.capitalize()
+            )
+            note = NOTE_AT_END.search(label)
+            transcript.turns.append(
+                Turn(
+                    role=row.starts,
+                    label=label,
+                    speaker=row.speaker if row.starts == "answer" else None,
+                    note=note["note"].strip() if note else None,
+                    paragraphs=[written.text if written else row.paragraph],
+                )
+            )
+            continue
+        if row.starts == "opening" and transcript.turns:
+            raise OpeningAfterTurns(row.paragraph)
+        _current_paragraphs(transcript).append(row.paragraph)
     return transcript
 
 
