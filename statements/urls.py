@@ -33,6 +33,11 @@ urlpatterns = [
         name="detail",
     ),
     path(
+        "speakers/",
+        cache_public_page(views.SpeakerListView.as_view()),
+        name="speakers",
+    ),
+    path(
         "speakers/<slug:slug>/",
         cache_public_page(views.SpeakerView.as_view(), params=PAGES),
         name="speaker",
