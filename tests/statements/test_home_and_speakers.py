@@ -1,4 +1,5 @@
 import datetime
+import zoneinfo
 
 import pytest
 from bs4 import BeautifulSoup
@@ -98,7 +99,9 @@ def test_a_draft_preview_says_it_is_a_draft(admin_client, make_statement):
 
 
 def test_a_scheduled_preview_says_when_it_is_published(admin_client, make_statement):
-    when = timezone.make_aware(datetime.datetime(2031, 12, 5, 9, 0))
+    when = datetime.datetime(
+        2031, 12, 5, 9, 0, tzinfo=zoneinfo.ZoneInfo("Europe/London")
+    )
     scheduled = make_statement(published_at=when)
 
     page = admin_client.get(scheduled.get_absolute_url()).content.decode()
