@@ -1,6 +1,7 @@
 """A pasted transcript: saved and split in one step, corrected in place on the
 proposal page, public only once confirmed, its speakers taken from its turns."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,40 @@ def test_the_sample_transcript_is_split_into_its_ten_turns(admin_client, make_sp
     ]
     assert turns[3].note == "after Vladimir Makei"
     assert Turn.objects.filter(speaker=lavrov).count() == 5
+
+
+@pytest.mark.parametrize(
+    ("fixture", "turns", "speakers"),
+    [
+        ("un_briefing_short_labels.txt", 8, []),
+        ("japan_mofa_surname_capitals.txt", 5, ["Mr. HAYASHI Yoshimasa"]),
+        ("headings_translation_disclaimer.txt", 7, ["Spokesperson"]),
+        (
+            "indian_mea_first_names.txt",
+            10,
+            ["Official Spokesperson, Shri Arindam Bagchi"],
+        ),
+        (
+            "russian_mfa_russian_labels.txt",
+            5,
+            ["\u0421.\u0412.\u041b\u0430\u0432\u0440\u043e\u0432"],
+        ),
+    ],
+)
+def test_each_real_format_is_split_through_the_admin_with_no_text_lost(
+    admin_client, fixture, turns, speakers
+):
+    pasted = (SAMPLE / fixture).read_text(encoding="utf-8")
+    statement = paste(admin_client, pasted)
+
+    _, data, _ = proposal(admin_client, statement)
+    admin_client.post(structure_url(statement), data)
+
+    statement.refresh_from_db()
+    saved = list(statement.turns.all())
+    assert len(saved) == turns
+    assert [s.name for s in statement.speakers.all()] == speakers
+    result = " ".join(
+        [statement.body, *(f"{turn.label}: {turn.text}" for turn in saved)]
+    )
+    assert re.findall(r"\w+", result) == re.findall(r"\w+", pasted)
