@@ -171,15 +171,11 @@ class Statement(models.Model):
                 fields=["status", "-published_at", "-id"], name="statement_public_idx"
             ),
             # The filters' queries read these columns alone (index-only
-            # scans): by kind, and by key when joined from a speaker or topic.
+            # scans): by kind, and by key when joined from a speaker or topic
+            # (a covering index, PostgreSQL's only: see migration 0007).
             models.Index(
                 fields=["kind", "status", "-published_at", "-id"],
                 name="statement_kind_idx",
-            ),
-            models.Index(
-                fields=["id"],
-                include=["status", "published_at", "kind"],
-                name="statement_filter_cover_idx",
             ),
             models.Index(
                 fields=["featured", "status", "-published_at"],
