@@ -62,21 +62,29 @@ class SpeakerResolver:
         return speaker
 
 
+def make_turn(statement, position, turn, speaker):
+    """An unsaved ``Turn`` row for a parsed turn."""
+    return Turn(
+        statement=statement,
+        position=position,
+        role=turn.role,
+        label=turn.label,
+        note=turn.note or "",
+        speaker=speaker,
+        text="\n\n".join(turn.paragraphs),
+    )
+
+
 def build_turns(statement, parsed_turns, speakers, resolver):
     """Unsaved ``Turn`` rows for parsed turns; answers linked to known speakers."""
     return [
-        Turn(
-            statement=statement,
-            position=position,
-            role=turn.role,
-            label=turn.label,
-            note=turn.note or "",
-            speaker=(
-                resolver.resolve(turn.speaker, speakers)
-                if turn.role == Turn.Role.ANSWER and turn.speaker
-                else None
-            ),
-            text="\n\n".join(turn.paragraphs),
+        make_turn(
+            statement,
+            position,
+            turn,
+            resolver.resolve(turn.speaker, speakers)
+            if turn.role == Turn.Role.ANSWER and turn.speaker
+            else None,
         )
         for position, turn in enumerate(parsed_turns, start=1)
     ]
@@ -97,15 +105,7 @@ def confirm_transcript(statement, transcript, speakers, correction_note=""):
     the ones already named. A ``correction_note`` enters the public change log.
     """
     turns = [
-        Turn(
-            statement=statement,
-            position=position,
-            role=turn.role,
-            label=turn.label,
-            note=turn.note or "",
-            speaker=speaker,
-            text="\n\n".join(turn.paragraphs),
-        )
+        make_turn(statement, position, turn, speaker)
         for position, (turn, speaker) in enumerate(
             zip(transcript.turns, speakers, strict=True), start=1
         )
