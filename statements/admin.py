@@ -377,12 +377,12 @@ class StatementAdmin(SimpleHistoryAdmin):
         if not statement.pending_transcript:
             self.message_user(request, "No pasted transcript is waiting.")
             return redirect(change_url)
-        proposal = TranscriptProposal(statement, request.POST or None)
         if request.method == "POST" and "_discard" in request.POST:
             statement.pending_transcript = ""
             statement.save(update_fields=["pending_transcript"])
             self.message_user(request, "The pasted transcript was discarded.")
             return redirect(change_url)
+        proposal = TranscriptProposal(statement, request.POST or None)
         if request.method == "POST" and proposal.confirm():
             self.message_user(
                 request,
@@ -474,14 +474,16 @@ class TranscriptProposal:
 
     def confirm(self):
         """Apply the editor's rows; False, with ``errors``, when they cannot be."""
+        # Rows are matched to the paragraphs by position: a different text or
+        # number of rows would attach the editor's choices to other paragraphs.
+        valid = self.formset.is_valid()
         if self.formset.data.get("version") != self.version or (
-            self.formset.is_valid() and len(self.formset.forms) != len(self.rows)
+            valid and len(self.formset.forms) != len(self.rows)
         ):
             self.errors.append(
                 "The pasted text changed since this page was opened: reload it."
             )
             return False
-        valid = self.formset.is_valid()
         if self.corrections is not None and self.corrections.is_valid():
             self.corrections.require_note(public_text_changed=True)
         if not valid or (self.corrections is not None and self.corrections.errors):

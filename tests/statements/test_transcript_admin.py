@@ -204,6 +204,21 @@ def test_a_proposal_for_text_changed_since_is_refused(admin_client):
     assert not statement.turns.exists()
 
 
+@pytest.mark.parametrize("total", ["3", "", "many"])
+def test_a_proposal_with_rows_missing_or_garbled_is_refused(admin_client, total):
+    statement = paste(admin_client, KELIN)
+    _, data, _ = proposal(admin_client, statement)
+
+    response = admin_client.post(
+        structure_url(statement), {**data, "rows-TOTAL_FORMS": total}
+    )
+
+    assert response.status_code == 200
+    assert not statement.turns.exists()
+    statement.refresh_from_db()
+    assert statement.pending_transcript == KELIN
+
+
 def test_a_published_statement_never_shows_the_unconfirmed_text(
     admin_client, client, make_statement
 ):

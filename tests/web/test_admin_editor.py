@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from statements.models import Turn
+from statements.models import Statement, Turn
 
 pytestmark = pytest.mark.web
 
@@ -75,3 +75,33 @@ def test_the_slug_follows_the_title_as_the_editor_types(editor, live_server):
     page.locator("#id_title").press_sequentially("Remarks at the Press Club")
 
     expect(page.locator("#id_slug")).to_have_value("remarks-at-the-press-club")
+
+
+def test_a_transcript_is_pasted_corrected_and_confirmed_in_the_browser(
+    editor, live_server
+):
+    page = editor
+    page.goto(f"{live_server.url}/admin/statements/statement/add/")
+    page.fill("#id_title", "Briefing by the Special Representative")
+    page.select_option("#id_kind", "transcript")
+    page.select_option("#id_status", "published")
+    page.fill(
+        "#id_body",
+        "SRSG: Good morning.\n\nQ: Any news?\n\nSRSG: Not yet.\n\nIt may take weeks.",
+    )
+
+    page.get_by_role("button", name="Save and split into turns").click()
+    expect(page.locator("h1")).to_contain_text("Split into turns")
+    page.screenshot(path="/tmp/wt13-proposal.png", full_page=True)
+    # The answer's second paragraph is a question of its own.
+    page.select_option("#id_rows-3-starts", "question")
+    page.get_by_role("button", name="Confirm and publish the turns").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("now has 4 turns")
+    statement = Statement.objects.get()
+    assert [(t.role, t.label) for t in statement.turns.all()] == [
+        ("answer", "SRSG"),
+        ("question", "Q"),
+        ("answer", "SRSG"),
+        ("question", "Question"),
+    ]
