@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from statements.models import Statement
+from statements.models import Statement, Turn
 
-from .test_admin import change_url, edit, loaded_version
-from .test_history import correct
+from .test_admin import change_url, edit, loaded_version, management
+from .test_history import correct, turn_form
 
 pytestmark = pytest.mark.django_db
 
@@ -147,3 +147,23 @@ def test_a_draft_is_edited_without_notes(admin_client, make_statement):
 
     assert edited.body == "Draft, rewritten."
     assert not edited.corrections.exists()
+
+
+def test_a_changed_answer_without_a_note_is_refused(admin_client, make_statement):
+    statement = make_statement(body="Opening.")
+    turn = Turn.objects.create(
+        statement=statement, position=1, role="question", label="Q", text="Why?"
+    )
+
+    response = post(
+        admin_client,
+        statement,
+        "Opening.",
+        turns=[turn_form(turn, "Why not?")],
+        **management("turns", 1, initial=1),
+    )
+
+    assert response.status_code == 200
+    assert "public change note" in response.content.decode()
+    turn.refresh_from_db()
+    assert turn.text == "Why?"
