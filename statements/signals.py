@@ -10,11 +10,12 @@ from django.db.models.signals import (
 from counters.models import Clock, ContactLine, TrackedIncident
 
 from .caching import public_content_changed
-from .models import Speaker, Statement, StatementSpeaker, Topic, Turn
+from .models import Correction, Speaker, Statement, StatementSpeaker, Topic, Turn
 from .search import refresh_search_vectors
 
 PUBLIC_CONTENT = [
     Statement,
+    Correction,
     StatementSpeaker,
     Turn,
     Speaker,

@@ -167,3 +167,12 @@ def test_a_changed_answer_without_a_note_is_refused(admin_client, make_statement
     assert "public change note" in response.content.decode()
     turn.refresh_from_db()
     assert turn.text == "Why?"
+
+
+def test_a_new_log_entry_retires_the_cached_page(client, public_statement):
+    assert "Updated on" not in client.get(public_statement.get_absolute_url()).text
+
+    public_statement.corrections.create(note="A date was corrected.")
+
+    page = client.get(public_statement.get_absolute_url()).text
+    assert "A date was corrected." in page
