@@ -231,7 +231,11 @@ def test_a_published_statement_never_shows_the_unconfirmed_text(
     assert "The statement as published." in page
     assert "What did the talks achieve?" not in page
 
-    _, data, _ = proposal(admin_client, statement)
+    Turn.objects.create(
+        statement=statement, position=1, role="question", label="Q", text="Old?"
+    )
+    _, data, page = proposal(admin_client, statement)
+    assert "replaces the statement's 1 existing turn." in page.content.decode()
     refused = admin_client.post(structure_url(statement), data)
     assert "public change note" in refused.content.decode()
     assert "What did the talks achieve?" not in (
