@@ -1,5 +1,8 @@
 import pytz
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
+from django.utils import timezone
 
 
 def zone_choices():
@@ -46,9 +49,20 @@ class TrackedIncident(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        if self.happened_on and self.happened_on > timezone.localdate():
+            raise ValidationError(
+                {
+                    "happened_on": (
+                        "The date is after today: a counter counts the days "
+                        "since something happened."
+                    )
+                }
+            )
+
     def days_since(self, today):
-        """Whole days from the incident's date to ``today``."""
-        return (today - self.happened_on).days
+        """Whole days from the incident's date to ``today``, never below zero."""
+        return max((today - self.happened_on).days, 0)
 
     @property
     def dossier_url(self):
@@ -87,8 +101,14 @@ class ContactLine(models.Model):
         return f"{self.label}: {self.value}"
 
     @property
-    def tel_uri(self):
-        digits = "".join(ch for ch in self.value.replace("(0)", "") if ch.isdigit())
-        if self.value.lstrip().startswith("+") and digits:
+    def uri(self):
+        """A ``tel:`` link for an international number, ``mailto:`` for an address."""
+        value = self.value.strip()
+        digits = "".join(ch for ch in value.replace("(0)", "") if ch.isdigit())
+        if value.startswith("+") and digits:
             return f"tel:+{digits}"
-        return None
+        try:
+            validate_email(value)
+        except ValidationError:
+            return None
+        return f"mailto:{value}"

@@ -1,14 +1,23 @@
+import hashlib
+
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Q
+from django.db import models, transaction
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
-from . import history, services
+from . import history, services, transcripts
+from .feeds import SITE_NAME
 from .models import Speaker, Statement, StatementSpeaker, Topic, Turn
+
+admin.site.site_header = admin.site.site_title = SITE_NAME
+admin.site.index_title = "Press office administration"
 
 
 @admin.register(Speaker)
@@ -33,28 +42,73 @@ class StatementSpeakerInline(admin.TabularInline):
     verbose_name_plural = "speakers, in order"
 
 
-class TurnInline(admin.StackedInline):
-    model = Turn
-    extra = 0
-    autocomplete_fields = ["speaker"]
-    fields = [("position", "role"), ("label", "speaker", "note"), "text"]
-    verbose_name_plural = "questions and answers (turns), in order"
+# The fields whose change the public reads as a correction. The lead is the
+# office's summary for lists, not what was said.
+PUBLIC_TEXT_FIELDS = ("title", "delivered_on", "location", "body")
+NOTE_REQUIRED = (
+    "This changes the text of a published statement: say what changed in the "
+    'public change note, or tick "Minor change" for a typo.'
+)
 
 
-CONTENT_FIELDS = {"title", "delivered_on", "location", "lead", "body"}
+class CorrectionFields(forms.Form):
+    """The public change note GOV.UK-style: required unless the change is minor."""
 
-
-class StatementAdminForm(forms.ModelForm):
-    loaded_updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
-    split_transcript = forms.BooleanField(
+    change_note = forms.CharField(
+        label="Public change note",
+        max_length=300,
         required=False,
-        label="Split pasted questions and answers into turns",
         help_text=(
-            "After saving, the body's labelled questions and answers are shown "
-            "as proposed turns for you to confirm; the body keeps the opening "
-            "remarks."
+            "Required when you change the text of a published statement: what "
+            "changed and why. It is added to the public change log with the date."
         ),
     )
+    minor_change = forms.BooleanField(
+        label="Minor change (no public note)",
+        required=False,
+        help_text="For typos and formatting: the public change log stays as it is.",
+    )
+
+    def require_note(self, public_text_changed):
+        """Refuse a change to public text without a note, unless it is minor."""
+        data = self.cleaned_data
+        minor = data.get("minor_change")
+        if public_text_changed and not minor and not data.get("change_note"):
+            self.add_error("change_note", NOTE_REQUIRED)
+
+
+class TurnFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        note = CorrectionFields(self.data)
+        stored = Statement.objects.published().filter(pk=self.instance.pk)
+        if self.has_changed() and note.is_valid() and stored.exists():
+            note.require_note(public_text_changed=True)
+            if note.errors:
+                raise forms.ValidationError(NOTE_REQUIRED)
+
+
+class TurnInline(admin.TabularInline):
+    """One compact row a turn, so the turns read like the transcript."""
+
+    model = Turn
+    formset = TurnFormSet
+    extra = 0
+    autocomplete_fields = ["speaker"]
+    fields = ["position", "role", "label", "speaker", "note", "text"]
+    view_on_site = False
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 18})},
+    }
+    verbose_name_plural = "questions and answers (turns), in order"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+
+class StatementAdminForm(CorrectionFields, forms.ModelForm):
+    loaded_updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Statement
@@ -70,7 +124,6 @@ class StatementAdminForm(forms.ModelForm):
             "body",
             "topics",
             "featured",
-            "change_note",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -78,8 +131,11 @@ class StatementAdminForm(forms.ModelForm):
         if self.instance.pk:
             loaded = self.instance.updated_at.isoformat()
             self.fields["loaded_updated_at"].initial = loaded
-            # A note explains one correction: each starts without one.
-            self.initial["change_note"] = ""
+
+    @property
+    def splits_transcript(self):
+        """The editor asked to split the pasted body into turns before it is public."""
+        return "_split" in self.data
 
     def clean(self):
         cleaned_data = super().clean()
@@ -91,6 +147,7 @@ class StatementAdminForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.refuse_if_changed_since_loaded(cleaned_data.get("loaded_updated_at"))
+        self.require_note(self.changes_public_text())
         return cleaned_data
 
     def refuse_if_changed_since_loaded(self, loaded):
@@ -103,38 +160,46 @@ class StatementAdminForm(forms.ModelForm):
                 "then make your changes again.",
             )
 
-    def corrects_a_public_statement(self, formsets):
-        """Whether this save changes what the public has already read."""
-        content_changed = bool(CONTENT_FIELDS & set(self.changed_data)) or any(
+    def changes_public_text(self, formsets=()):
+        """Whether this save changes text the public has already read."""
+        fields = set(PUBLIC_TEXT_FIELDS) & set(self.changed_data)
+        if self.splits_transcript:
+            # The pasted text waits for confirmation, out of public view.
+            fields.discard("body")
+        changed = bool(fields) or any(
             formset.has_changed() for formset in formsets if formset.model is Turn
         )
-        return self.stored is not None and self.stored.is_public and content_changed
+        return self.stored is not None and self.stored.is_public and changed
 
 
-class StructureForm(forms.Form):
-    create_speakers = forms.BooleanField(
-        required=False,
-        label="Create new speakers for the names not yet known",
-    )
-
-
-class PublicFilter(admin.SimpleListFilter):
-    title = "visible to the public"
-    parameter_name = "public"
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Public now"), ("scheduled", "Scheduled"), ("no", "Not public")]
+        return [
+            ("draft", "Draft"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+        ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        published = Q(status=Statement.Status.PUBLISHED)
-        if self.value() == "yes":
-            return queryset.published()
-        if self.value() == "scheduled":
-            return queryset.filter(published, published_at__gt=now)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=queryset.published().values("pk"))
-        return queryset
+        scopes = {
+            "draft": queryset.drafts,
+            "scheduled": queryset.scheduled,
+            "published": queryset.published,
+        }
+        scope = scopes.get(self.value())
+        return scope() if scope else queryset
+
+
+class FullTextHistory(HistoricalRecordContextHelper):
+    """History shows whole texts: staff compare versions of long paragraphs."""
+
+    def __init__(self, model, historical_record):
+        super().__init__(
+            model, historical_record, max_displayed_delta_change_chars=10**9
+        )
 
 
 @admin.register(Statement)
@@ -144,26 +209,18 @@ class StatementAdmin(SimpleHistoryAdmin):
     list_display = [
         "title",
         "kind",
-        "published_at",
-        "status",
+        "publication_status",
         "speaker_names",
         "is_public",
     ]
-    list_filter = [
-        PublicFilter,
-        "status",
-        "kind",
-        "featured",
-        "speakers",
-        "published_at",
-    ]
+    list_filter = [StatusFilter, "kind", "featured", "speakers", "published_at"]
     search_fields = ["title", "slug", "lead"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics"]
     actions = ["publish", "unpublish"]
-    readonly_fields = ["created_at", "updated_at", "corrected_at"]
-    history_list_display = ["status", "change_note"]
+    readonly_fields = ["change_log", "created_at", "updated_at"]
+    object_history_list_template = "admin/statements/statement/history_list.html"
     fieldsets = [
         (
             None,
@@ -182,8 +239,11 @@ class StatementAdmin(SimpleHistoryAdmin):
             "Where and when it was said",
             {"fields": ["delivered_on", "location"]},
         ),
-        (None, {"fields": ["lead", "body", "split_transcript", "topics", "featured"]}),
-        ("Correction", {"fields": ["change_note", "corrected_at"]}),
+        (None, {"fields": ["lead", "body", "topics", "featured"]}),
+        (
+            "Corrections to a published statement",
+            {"fields": ["change_log", "change_note", "minor_change"]},
+        ),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
@@ -194,9 +254,15 @@ class StatementAdmin(SimpleHistoryAdmin):
             .prefetch_related("statement_speakers__speaker")
         )
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return FullTextHistory(self.model, historical_record)
+
     def save_model(self, request, obj, form, change):
         if change:
             history.keep_first_version(form.stored)
+        if form.splits_transcript:
+            obj.pending_transcript = obj.body
+            obj.body = form.stored.body if form.stored else ""
         # The version is recorded in save_related, once its turns are saved.
         obj.skip_history_when_saving = True
         super().save_model(request, obj, form, change)
@@ -206,12 +272,41 @@ class StatementAdmin(SimpleHistoryAdmin):
         statement = form.instance
         statement.number_turns()
         del statement.skip_history_when_saving
-        if form.corrects_a_public_statement(formsets):
-            statement.corrected_at = timezone.now()
-        elif form.stored is not None:
-            # Not a correction: the note still belongs to the last one.
-            statement.change_note = form.stored.change_note
+        note = form.cleaned_data["change_note"]
+        corrected = form.changes_public_text(formsets)
+        if corrected and not form.cleaned_data["minor_change"]:
+            statement.corrections.create(note=note)
+            statement.public_change_note = note
+        elif note:
+            self.message_user(
+                request,
+                "Your change note was not published: nothing in the public text "
+                "of a published statement changed.",
+                messages.WARNING,
+            )
         statement.save()
+        self.message_user(request, f"Status: {statement.status_text}.", messages.INFO)
+
+    @admin.display(description="public change log (newest first)")
+    def change_log(self, statement):
+        corrections = statement.corrections.all() if statement.pk else []
+        if not corrections:
+            return "No public corrections yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}: {}</li>",
+                (
+                    (timezone.localtime(c.made_at).strftime("%-d %B %Y, %H:%M"), c.note)
+                    for c in corrections
+                ),
+            ),
+        )
+
+    @admin.display(description="status", ordering="published_at")
+    def publication_status(self, statement):
+        return statement.status_text
 
     @admin.display(description="speakers")
     def speaker_names(self, statement):
@@ -260,7 +355,7 @@ class StatementAdmin(SimpleHistoryAdmin):
         ]
 
     def _redirect_to_structure(self, request, statement, response):
-        if request.POST.get("split_transcript"):
+        if "_split" in request.POST:
             return redirect("admin:statements_statement_structure", statement.pk)
         return response
 
@@ -273,44 +368,162 @@ class StatementAdmin(SimpleHistoryAdmin):
         return self._redirect_to_structure(request, obj, response)
 
     def structure_view(self, request, object_id):
-        """Preview the turns a pasted transcript gives; apply them once confirmed."""
-        statement = get_object_or_404(Statement, pk=object_id)
+        """Show the turns a pasted transcript gives, for the editor to correct and
+        confirm; only then is the text public."""
+        statement = get_object_or_404(Statement.objects.with_speakers(), pk=object_id)
         if not self.has_change_permission(request, statement):
             return redirect("admin:index")
         change_url = reverse("admin:statements_statement_change", args=[statement.pk])
-        form = StructureForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            parsed = services.structure_transcript(
-                statement, create_speakers=form.cleaned_data["create_speakers"]
-            )
+        if not statement.pending_transcript:
+            self.message_user(request, "No pasted transcript is waiting.")
+            return redirect(change_url)
+        if request.method == "POST" and "_discard" in request.POST:
+            statement.pending_transcript = ""
+            statement.save(update_fields=["pending_transcript"])
+            self.message_user(request, "The pasted transcript was discarded.")
+            return redirect(change_url)
+        proposal = TranscriptProposal(statement, request.POST or None)
+        if request.method == "POST" and proposal.confirm():
             self.message_user(
                 request,
-                f"The transcript now has {len(parsed.turns)} turns; edit them below.",
+                f"The transcript now has {statement.turns.count()} turns; "
+                "edit them below.",
                 messages.SUCCESS,
             )
             return redirect(change_url)
-        parsed = services.parse_statement_body(statement)
-        resolver = services.SpeakerResolver(create=False)
-        proposed = services.build_turns(
-            statement, parsed.turns, statement.ordered_speakers, resolver
-        )
-        ambiguous = set(parsed.ambiguous)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"Split into turns: {statement}",
             "statement": statement,
             "change_url": change_url,
-            "form": form,
-            "opening": [(p, p in ambiguous) for p in parsed.opening],
-            "proposed": [
-                (turn, [(p, p in ambiguous) for p in turn.paragraphs])
-                for turn in proposed
-            ],
-            "unknown_speakers": resolver.unknown,
-            "existing_turns": statement.turns.count(),
-            "ambiguous_count": len(parsed.ambiguous),
+            "proposal": proposal,
         }
         return TemplateResponse(
             request, "admin/statements/statement/structure_transcript.html", context
         )
+
+
+class RowForm(forms.Form):
+    """What one pasted paragraph does, as the editor corrects the proposal."""
+
+    starts = forms.ChoiceField(
+        label="This paragraph",
+        choices=[
+            ("opening", "Opening remarks"),
+            ("", "Continues the turn above"),
+            ("question", "Starts a question"),
+            ("answer", "Starts an answer"),
+        ],
+        required=False,
+    )
+    label = forms.CharField(max_length=300, required=False)
+    speaker = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, speaker_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker"].choices = speaker_choices
+
+
+RowFormSet = forms.formset_factory(RowForm, extra=0)
+NEW_SPEAKER = "new:"
+
+
+class TranscriptProposal:
+    """The proposed turns of a statement's pasted transcript, as a formset of
+    paragraphs: the editor changes a role or speaker, merges two turns (the
+    second paragraph "continues"), splits one, or marks opening remarks."""
+
+    def __init__(self, statement, data=None):
+        self.statement = statement
+        self.rows = services.propose_turns(statement)
+        self.resolver = services.SpeakerResolver()
+        declared = statement.ordered_speakers
+        initial = []
+        self.new_names = []
+        for row in self.rows:
+            speaker = ""
+            if row.starts == "answer" and row.speaker:
+                found = self.resolver.find(row.speaker, declared)
+                speaker = str(found.pk) if found else NEW_SPEAKER + row.speaker
+                if found is None and row.speaker not in self.new_names:
+                    self.new_names.append(row.speaker)
+            initial.append(
+                {"starts": row.starts, "label": row.label, "speaker": speaker}
+            )
+        choices = [
+            ("", "\u2014"),
+            *((str(s.pk), s.name) for s in Speaker.objects.only("name")),
+            *((NEW_SPEAKER + name, f"New speaker: {name}") for name in self.new_names),
+        ]
+        self.formset = RowFormSet(
+            data,
+            initial=initial,
+            prefix="rows",
+            form_kwargs={"speaker_choices": choices},
+        )
+        self.version = hashlib.sha256(statement.pending_transcript.encode()).hexdigest()
+        # Replacing text the public has read is a correction; a first text is not.
+        corrects = statement.is_public and (statement.body or statement.turns.exists())
+        self.corrections = CorrectionFields(data) if corrects else None
+        self.errors = []
+
+    @property
+    def forms(self):
+        return list(zip(self.rows, self.formset.forms, strict=False))
+
+    def confirm(self):
+        """Apply the editor's rows; False, with ``errors``, when they cannot be."""
+        # Rows are matched to the paragraphs by position: a different text or
+        # number of rows would attach the editor's choices to other paragraphs.
+        valid = self.formset.is_valid()
+        if self.formset.data.get("version") != self.version or (
+            valid and len(self.formset.forms) != len(self.rows)
+        ):
+            self.errors.append(
+                "The pasted text changed since this page was opened: reload it."
+            )
+            return False
+        if self.corrections is not None and self.corrections.is_valid():
+            self.corrections.require_note(public_text_changed=True)
+        if not valid or (self.corrections is not None and self.corrections.errors):
+            return False
+        rows = [
+            transcripts.Row(
+                row.paragraph, form.cleaned_data["starts"], form.cleaned_data["label"]
+            )
+            for row, form in self.forms
+        ]
+        try:
+            transcript = transcripts.assemble(rows)
+        except transcripts.OpeningAfterTurns as error:
+            self.errors.append(
+                "Opening remarks come before the first question or answer: "
+                f"“{str(error)[:60]}…” follows one."
+            )
+            return False
+        chosen = [
+            form.cleaned_data["speaker"]
+            for row, form in zip(rows, self.formset.forms, strict=True)
+            if row.starts in ("question", "answer")
+        ]
+        note = ""
+        if (
+            self.corrections is not None
+            and not self.corrections.cleaned_data["minor_change"]
+        ):
+            note = self.corrections.cleaned_data["change_note"]
+        with transaction.atomic():
+            speakers = [
+                self.speaker(turn, choice)
+                for turn, choice in zip(transcript.turns, chosen, strict=True)
+            ]
+            services.confirm_transcript(self.statement, transcript, speakers, note)
+        return True
+
+    def speaker(self, turn, choice):
+        if turn.role != "answer" or not choice:
+            return None
+        if choice.startswith(NEW_SPEAKER):
+            return self.resolver.declared(choice.removeprefix(NEW_SPEAKER))
+        return Speaker.objects.get(pk=choice)

@@ -9,8 +9,10 @@ from .models import Statement
 
 @receiver(pre_create_historical_record, sender=Statement.history.model)
 def snapshot_full_text(sender, instance, history_instance, **kwargs):
-    """Keep the turns with the version: history tracks only the statement's row."""
+    """Keep the turns with the version (history tracks only the statement's row),
+    and the public change note the save added, if any."""
     history_instance.text_snapshot = full_text(instance)
+    history_instance.change_note = getattr(instance, "public_change_note", "")
 
 
 def keep_first_version(statement):

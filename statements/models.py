@@ -1,17 +1,12 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from .querysets import SpeakerQuerySet, StatementQuerySet, TopicQuerySet
-from .transcripts import speaker_key, split_paragraphs
-
-
-def first_paragraph(text):
-    paragraphs = split_paragraphs(text)
-    return paragraphs[0] if paragraphs else ""
+from .transcripts import lead_paragraph, speaker_key, split_paragraphs
 
 
 class Named(models.Model):
@@ -70,12 +65,18 @@ class Topic(Named):
 
 
 class TextSnapshot(models.Model):
-    """Extra field of each historical statement: its turns live in another table."""
+    """Extra fields of each historical statement: what the row alone does not say."""
 
     text_snapshot = models.TextField(
         "full text",
         blank=True,
         help_text="The body and the questions and answers as they were then.",
+    )
+    change_note = models.CharField(
+        "public change note",
+        max_length=300,
+        blank=True,
+        help_text="The note this save added to the public change log, if any.",
     )
 
     class Meta:
@@ -145,28 +146,22 @@ class Statement(models.Model):
         default=False,
         help_text="The newest featured statement is shown in full on the home page.",
     )
-    change_note = models.CharField(
-        "correction note",
-        max_length=300,
-        blank=True,
-        help_text=(
-            "When you correct a public statement: what changed and why. It is "
-            'shown publicly after "Updated on <date>".'
-        ),
-    )
-    corrected_at = models.DateTimeField(
-        "corrected at",
-        null=True,
+    pending_transcript = models.TextField(
+        "transcript awaiting confirmation",
         blank=True,
         editable=False,
-        help_text="Set when the content of a public statement is changed.",
+        help_text=(
+            "Pasted text being split into questions and answers; not public "
+            "until the turns are confirmed."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = StatementQuerySet.as_manager()
     history = HistoricalRecords(
-        bases=[TextSnapshot], excluded_fields=["summary", "search_vector"]
+        bases=[TextSnapshot],
+        excluded_fields=["summary", "search_vector", "pending_transcript"],
     )
 
     class Meta:
@@ -176,15 +171,11 @@ class Statement(models.Model):
                 fields=["status", "-published_at", "-id"], name="statement_public_idx"
             ),
             # The filters' queries read these columns alone (index-only
-            # scans): by kind, and by key when joined from a speaker or topic.
+            # scans): by kind, and by key when joined from a speaker or topic
+            # (a covering index, PostgreSQL's only: see migration 0007).
             models.Index(
                 fields=["kind", "status", "-published_at", "-id"],
                 name="statement_kind_idx",
-            ),
-            models.Index(
-                fields=["id"],
-                include=["status", "published_at", "kind"],
-                name="statement_filter_cover_idx",
             ),
             models.Index(
                 fields=["featured", "status", "-published_at"],
@@ -206,13 +197,23 @@ class Statement(models.Model):
         return reverse("statements:detail", kwargs={"slug": self.slug})
 
     def refresh_summary(self):
-        self.summary = self.lead.strip() or first_paragraph(self.body)
+        self.summary = self.lead.strip() or lead_paragraph(self.body)
 
     @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= (
             timezone.now()
         )
+
+    @property
+    def status_text(self):
+        """Where the statement stands: draft, scheduled (for when) or published."""
+        if self.status == self.Status.DRAFT:
+            return "Draft \u2014 not published"
+        when = dateformat.format(timezone.localtime(self.published_at), "j F Y, H:i")
+        if self.is_public:
+            return f"Published {when}"
+        return f"Scheduled for {when}"
 
     @property
     def paragraphs(self):
@@ -236,6 +237,25 @@ class Statement(models.Model):
     def ordered_speakers(self):
         """Speakers in the editor's order, from the prefetched through rows."""
         return [link.speaker for link in self.statement_speakers.all()]
+
+
+class Correction(models.Model):
+    """One entry of a statement's public change log."""
+
+    statement = models.ForeignKey(
+        Statement, on_delete=models.CASCADE, related_name="corrections"
+    )
+    made_at = models.DateTimeField("updated at", default=timezone.now)
+    note = models.CharField(
+        max_length=300, help_text="What changed and why, as the public reads it."
+    )
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        indexes = [models.Index(fields=["statement", "-made_at"])]
+
+    def __str__(self):
+        return self.note
 
 
 class StatementSpeaker(models.Model):

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 
@@ -22,6 +22,15 @@ class PublicNamesQuerySet(models.QuerySet):
 
 class SpeakerQuerySet(PublicNamesQuerySet):
     statements_lookup = "speakers"
+
+    def with_public_statement_counts(self):
+        """Speakers of public statements, each with ``public_statements``, a count."""
+        from .models import Statement
+
+        public = Q(statements__in=Statement.objects.published().values("pk"))
+        return self.annotate(
+            public_statements=Count("statements", filter=public)
+        ).filter(public_statements__gt=0)
 
 
 class TopicQuerySet(PublicNamesQuerySet):
@@ -54,6 +63,15 @@ class StatementQuerySet(models.QuerySet):
             .first()
         )
 
+    def scheduled(self):
+        """Published statements whose publication time is still to come."""
+        return self.filter(
+            status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def drafts(self):
+        return self.filter(status=self.model.Status.DRAFT)
+
     def by_speaker(self, speaker):
         return self.filter(speakers=speaker)
 
@@ -73,6 +91,7 @@ class StatementQuerySet(models.QuerySet):
             self.with_speakers()
             .prefetch_related(
                 "topics",
+                "corrections",
                 Prefetch("turns", queryset=Turn.objects.select_related("speaker")),
             )
             .defer("search_vector")

@@ -1,10 +1,10 @@
-"""Actions on statements that span models: structuring a pasted transcript."""
+"""Actions on statements that span models: confirming a pasted transcript."""
 
 from django.db import transaction
 from django.utils.text import slugify
 
 from . import transcripts
-from .models import Speaker, Turn
+from .models import Speaker, StatementSpeaker, Turn
 
 
 def unique_slug(model, text, max_length=200):
@@ -62,46 +62,75 @@ class SpeakerResolver:
         return speaker
 
 
-def parse_statement_body(statement):
-    speakers = [speaker.name for speaker in statement.ordered_speakers]
-    return transcripts.parse(statement.body, speakers=speakers or None)
+def make_turn(statement, position, turn, speaker):
+    """An unsaved ``Turn`` row for a parsed turn."""
+    return Turn(
+        statement=statement,
+        position=position,
+        role=turn.role,
+        label=turn.label,
+        note=turn.note or "",
+        speaker=speaker,
+        text="\n\n".join(turn.paragraphs),
+    )
 
 
 def build_turns(statement, parsed_turns, speakers, resolver):
     """Unsaved ``Turn`` rows for parsed turns; answers linked to known speakers."""
     return [
-        Turn(
-            statement=statement,
-            position=position,
-            role=turn.role,
-            label=turn.label,
-            note=turn.note or "",
-            speaker=(
-                resolver.resolve(turn.speaker, speakers)
-                if turn.role == Turn.Role.ANSWER and turn.speaker
-                else None
-            ),
-            text="\n\n".join(turn.paragraphs),
+        make_turn(
+            statement,
+            position,
+            turn,
+            resolver.resolve(turn.speaker, speakers)
+            if turn.role == Turn.Role.ANSWER and turn.speaker
+            else None,
         )
         for position, turn in enumerate(parsed_turns, start=1)
     ]
 
 
-@transaction.atomic
-def structure_transcript(statement, *, create_speakers=False):
-    """Split the statement's pasted body into opening remarks and turns.
+def propose_turns(statement):
+    """The pasted transcript awaiting confirmation, one proposed row a paragraph."""
+    speakers = [speaker.name for speaker in statement.ordered_speakers]
+    return transcripts.propose(statement.pending_transcript, speakers or None)
 
-    The body keeps the opening remarks; the question-and-answer part replaces
-    the statement's turns. Returns the parse, for its ambiguous paragraphs.
+
+@transaction.atomic
+def confirm_transcript(statement, transcript, speakers, correction_note=""):
+    """Make the editor's ``transcript`` public: opening in the body, then turns.
+
+    ``speakers`` gives each turn's speaker (or None), in order. The statement's
+    speakers gain those of the answers, in order of first appearance, after
+    the ones already named. A ``correction_note`` enters the public change log.
     """
-    parsed = parse_statement_body(statement)
-    if not parsed.turns:
-        return parsed
-    resolver = SpeakerResolver(create=create_speakers)
-    turns = build_turns(statement, parsed.turns, statement.ordered_speakers, resolver)
+    turns = [
+        make_turn(statement, position, turn, speaker)
+        for position, (turn, speaker) in enumerate(
+            zip(transcript.turns, speakers, strict=True), start=1
+        )
+    ]
     statement.turns.all().delete()
     Turn.objects.bulk_create(turns)
+    add_speakers(statement, [turn.speaker for turn in turns if turn.speaker])
+    if correction_note:
+        statement.corrections.create(note=correction_note)
+        statement.public_change_note = correction_note
     # Saved after the turns, so the history record's snapshot includes them.
-    statement.body = "\n\n".join(parsed.opening)
+    statement.body = "\n\n".join(transcript.opening)
+    statement.pending_transcript = ""
     statement.save()
-    return parsed
+
+
+def add_speakers(statement, speakers):
+    """Name ``speakers`` among the statement's own, after those already named."""
+    links = StatementSpeaker.objects.filter(statement=statement)
+    named = {link.speaker_id: link.position for link in links}
+    position = max(named.values(), default=-1)
+    for speaker in dict.fromkeys(speakers):
+        if speaker.pk not in named:
+            position += 1
+            named[speaker.pk] = position
+            StatementSpeaker.objects.create(
+                statement=statement, speaker=speaker, position=position
+            )

@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save
 
 from embassy.pagecache.generation import register_schedule, retire_on_change
 
-from .models import Speaker, Statement, StatementSpeaker, Topic, Turn
+from .models import Correction, Speaker, Statement, StatementSpeaker, Topic, Turn
 from .search import refresh_search_vectors
 
 
@@ -23,6 +23,12 @@ def connect():
     post_save.connect(turn_changed, sender=Turn)
     post_delete.connect(turn_changed, sender=Turn)
     retire_on_change(
-        Statement, StatementSpeaker, Turn, Speaker, Topic, Statement.topics.through
+        Statement,
+        Correction,
+        StatementSpeaker,
+        Turn,
+        Speaker,
+        Topic,
+        Statement.topics.through,
     )
     register_schedule(Statement.objects.next_publication)

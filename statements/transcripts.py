@@ -24,10 +24,20 @@ Rules
    "U.S.", "P.S."). Generic words (Note, Update, Source, Example, Quote, P.S.,
    N.B., Editor's note, ...) are plain text as well.
 4. A candidate's role is decided in this order:
-   a. ``Question``, ``Q``, ``Reporter``, ``Journalist``, ``Correspondent`` (any
-      case): a question, speaker None.
-   b. ``Answer``, ``A``: an answer, speaker None.
-   c. A reporter or outlet label (below) is a question with speaker None if it
+   a. ``Question``, ``Q``, ``Reporter``, ``Journalist``, ``Correspondent``,
+      and the Russian for "question" (any case): a question, speaker None.
+   b. ``Answer``, ``A``, and the Russian for "answer": an answer, speaker None.
+   c. A short role label, 1 to 4 capitals ("PM", "FM", "DSG", "SRSG"), used
+      as a label more than once in the text: an answer, speaker None (it
+      names an office, not a person), wherever it comes.
+   d. A label that already started a question: a question again, even
+      without "?" ("Sidhant: Yes, sir, the one in Geneva.").
+   e. A label naming an office ("Official Spokesperson, Shri Arindam
+      Bagchi", "Mr. HAYASHI Yoshimasa, Minister for Foreign Affairs",
+      "Minister Hayashi", "Spokesperson"), a name with initials
+      ("S. V. Lavrov", "S.V.Lavrov", in any script), or the surname of
+      someone who already answered: an answer, wherever it comes.
+   f. A reporter or outlet label (below) is a question with speaker None if it
       asks something: its turn (the text after the colon and the unlabelled
       paragraphs up to the next candidate) contains "?". If it asks nothing,
       it is doubtful.
@@ -36,19 +46,28 @@ Rules
         Spokesperson"), e.g. "NHK, Takashima", "Beijing Youth Daily".
       - Without ``speakers``: a label with a comma none of whose
         comma-separated parts is made of titles alone, e.g. "NHK, Takashima"
-        but not "Official Spokesperson, Shri Arindam Bagchi".
-   d. Any other label is an answer by the name as written (note left out).
+        but not "Official Spokesperson, Shri Arindam Bagchi"; and a first
+        name alone ("Maha").
+   g. Any other label is an answer by the name as written (note left out).
       Without ``speakers``, such a label before the first question is
       doubtful instead: it may be a heading or a reporter.
+   An answer's speaker is the name as written, an office after a comma left
+   out; a surname alone takes the name of the first answer with that surname
+   ("Minister Hayashi" after "Mr. HAYASHI Yoshimasa, Minister for Foreign
+   Affairs" is "Mr. HAYASHI Yoshimasa").
 5. A doubtful paragraph is kept as a plain paragraph of the current turn (or
    of the opening) and is also listed in ``Transcript.ambiguous``.
 6. Unlabelled paragraphs continue the current turn, or the opening before the
-   first turn. Consecutive answers are separate turns. No text is dropped or
-   reordered: the opening, then each turn's label and paragraphs, give back
-   every paragraph of the input in order (``render``).
+   first turn: a translation disclaimer or an "Opening Remarks" heading
+   before the first label stays in the opening, and a topic heading between
+   turns ("Situation in the Middle East") is kept, in its place, as a
+   paragraph of the turn before it. Consecutive answers are separate turns.
+   No text is dropped or reordered: the opening, then each turn's label and
+   paragraphs, give back every paragraph of the input in order (``render``).
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 from itertools import takewhile
@@ -64,14 +83,17 @@ LABEL_AT_START = re.compile(
     r"(?P<label>(?P<name>[^\s:()][^:()\n]*?)\s*(?:\((?P<note>[^()\n]*)\))?)"
     r"\s*:(?:\s+|\Z)"
 )
+NOTE_AT_END = re.compile(r"\((?P<note>[^()]*)\)\s*$")
 NAME_CHARACTERS = re.compile(r"[\w\s'\u2019.,&/-]+")
 FULL_STOP_AFTER_LONG_WORD = re.compile(r"\w{5,}\.")
 KEY_PUNCTUATION = re.compile(r"[.,]")
 
 QUESTION_LABELS = frozenset(
-    {"question", "q", "reporter", "journalist", "correspondent"}
+    {"question", "q", "reporter", "journalist", "correspondent", "вопрос"}
 )
-ANSWER_LABELS = frozenset({"answer", "a"})
+ANSWER_LABELS = frozenset({"answer", "a", "ответ"})
+SHORT_ROLE_LABEL = re.compile(r"[A-Z]{1,4}")
+INITIALS_AND_SURNAME = re.compile(r"(?:\w\.\s?){1,3}\w{2,}")
 GENERIC_WORDS = frozenset(
     {
         "background",
@@ -91,39 +113,57 @@ NAME_CONNECTORS = frozenset(
     {"al", "and", "bin", "da", "de", "del", "der", "di", "du", "for", "la", "le"}
     | {"of", "the", "van", "von"}
 )
-TITLES = (
+HONORIFICS = (
+    "dr",
+    "his excellency",
+    "her excellency",
+    "miss",
+    "mr",
+    "mrs",
+    "ms",
+    "prof",
+    "shri",
+    "sir",
+    "smt",
+)
+OFFICES = (
     "ambassador",
     "chancellor",
     "deputy foreign minister",
     "deputy minister",
     "deputy spokesperson",
-    "dr",
     "foreign minister",
-    "his excellency",
-    "her excellency",
     "minister",
-    "miss",
-    "mr",
-    "mrs",
-    "ms",
+    "minister for foreign affairs",
+    "minister of foreign affairs",
     "official spokesperson",
     "president",
     "press secretary",
     "prime minister",
-    "prof",
     "secretary",
     "secretary of state",
-    "shri",
-    "sir",
-    "smt",
     "spokesman",
     "spokesperson",
     "spokeswoman",
     "vice president",
 )
-TITLE = re.compile(
-    r"\b(?:" + "|".join(sorted(map(re.escape, TITLES), key=len, reverse=True)) + r")\b"
+TITLES = HONORIFICS + OFFICES
+LETTERS = re.compile(r"[^\W\d_]+")
+GREETING_WORDS = frozenset(
+    {"all", "and", "colleagues", "dear", "distinguished", "everybody", "everyone"}
+    | {"evening", "excellencies", "friends", "gentlemen", "good", "guests", "hello"}
+    | {"ladies", "media", "morning", "afternoon", "of", "press", "the", "welcome"}
+    | {"day", "hi"}
 )
+
+
+def _words_pattern(phrases):
+    alternatives = "|".join(sorted(map(re.escape, phrases), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
+TITLE = _words_pattern(TITLES)
+OFFICE = _words_pattern(OFFICES)
 
 
 @dataclass
@@ -142,10 +182,38 @@ class Transcript:
     ambiguous: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Row:
+    """One pasted paragraph and what the editor says it does.
+
+    ``starts`` is "opening" (opening remarks, only before the first turn),
+    "question" or "answer" (it starts a turn labelled ``label``), or ""
+    (it continues the turn above, or the opening remarks).
+    """
+
+    paragraph: str
+    starts: str = ""
+    label: str = ""
+    speaker: str | None = None
+
+
+class OpeningAfterTurns(ValueError):
+    """A paragraph marked as opening remarks comes after a question or answer."""
+
+
 class _Verdict(Enum):
     QUESTION = "question"
     ANSWER = "answer"
     DOUBTFUL = "doubtful"
+
+
+@dataclass
+class _Seen:
+    """What the turns so far established, for judging the next label."""
+
+    question: bool = False
+    askers: set[str] = field(default_factory=set)
+    answerers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -161,6 +229,20 @@ def split_paragraphs(text: str) -> list[str]:
     return [stripped for chunk in BLANK_LINE.split(text) if (stripped := chunk.strip())]
 
 
+def is_greeting(paragraph: str) -> bool:
+    """Whether ``paragraph`` only greets ("Ladies and gentlemen,", "Good afternoon,
+    colleagues,"): made of greeting words alone, up to eight of them."""
+    words = LETTERS.findall(_fold(paragraph))
+    return 0 < len(words) <= 8 and all(word in GREETING_WORDS for word in words)
+
+
+def lead_paragraph(text: str) -> str:
+    """The first paragraph of substance: greetings skipped, unless that is all."""
+    paragraphs = split_paragraphs(text)
+    substance = [paragraph for paragraph in paragraphs if not is_greeting(paragraph)]
+    return (substance or paragraphs or [""])[0]
+
+
 def speaker_key(name: str) -> str:
     """Key for comparing names: titles dropped, case-folded, spaces collapsed."""
     folded = KEY_PUNCTUATION.sub(" ", _fold(name))
@@ -168,8 +250,14 @@ def speaker_key(name: str) -> str:
 
 
 def surname_key(name: str) -> str:
-    """The last word of ``speaker_key(name)``, or "" when nothing is left."""
-    words = speaker_key(name).split()
+    """The surname in ``speaker_key`` form: the word in capitals in a name that
+    is not all capitals ("HAYASHI Yoshimasa"), else the last word; "" when
+    nothing is left."""
+    words = LETTERS.findall(TITLE.sub(" ", _fold(name)))
+    written = LETTERS.findall(name)
+    capitals = [word for word in written if len(word) > 1 and word.isupper()]
+    if capitals and len(capitals) < len(written):
+        return _fold(capitals[0])
     return words[-1] if words else ""
 
 
@@ -185,7 +273,7 @@ def match_speaker(label_name: str, known: list[str]) -> str | None:
     exact = [name for name in known if speaker_key(name) == key]
     if exact:
         return exact[0]
-    surname = key.split()[-1]
+    surname = surname_key(label_name)
     by_surname = [name for name in known if surname_key(name) == surname]
     return by_surname[0] if len(by_surname) == 1 else None
 
@@ -194,20 +282,67 @@ def parse(text: str, speakers: list[str] | None = None) -> Transcript:
     """Split ``text`` into opening remarks and turns (see the module rules)."""
     paragraphs = split_paragraphs(text)
     items = list(zip(paragraphs, map(_read_label, paragraphs), strict=True))
+    uses = Counter(_plain_key(label.name) for _, label in items if label)
     transcript = Transcript()
+    seen = _Seen()
     for index, (paragraph, label) in enumerate(items):
         if label is not None:
             verdict = _judge(
                 label,
                 speakers,
+                seen,
                 asks=_turn_asks(label, items[index + 1 :]),
-                question_seen=any(turn.role == "question" for turn in transcript.turns),
+                recurs=uses[_plain_key(label.name)] > 1,
             )
             if verdict is not _Verdict.DOUBTFUL:
-                transcript.turns.append(_start_turn(label, verdict))
+                transcript.turns.append(_start_turn(label, verdict, seen))
                 continue
             transcript.ambiguous.append(paragraph)
         _current_paragraphs(transcript).append(paragraph)
+    return transcript
+
+
+def propose(text: str, speakers: list[str] | None = None) -> list[Row]:
+    """The parse of ``text`` as one ``Row`` per paragraph, for an editor to correct."""
+    transcript = parse(text, speakers)
+    rows = [Row(paragraph, "opening") for paragraph in split_paragraphs(text)]
+    index = len(transcript.opening)
+    for turn in transcript.turns:
+        rows[index] = Row(rows[index].paragraph, turn.role, turn.label, turn.speaker)
+        rows[index + 1 : index + len(turn.paragraphs)] = [
+            Row(row.paragraph) for row in rows[index + 1 : index + len(turn.paragraphs)]
+        ]
+        index += len(turn.paragraphs)
+    return rows
+
+
+def assemble(rows: list[Row]) -> Transcript:
+    """The transcript the editor's ``rows`` describe; every paragraph is kept.
+
+    A row starting a turn loses the label it was written with (the row's
+    ``label`` replaces it); any other row keeps its paragraph whole.
+    """
+    transcript = Transcript()
+    for row in rows:
+        if row.starts in ("question", "answer"):
+            written = _read_label(row.paragraph)
+            label = row.label.strip() or (
+                written.label if written else row.starts.capitalize()
+            )
+            note = NOTE_AT_END.search(label)
+            transcript.turns.append(
+                Turn(
+                    role=row.starts,
+                    label=label,
+                    speaker=row.speaker if row.starts == "answer" else None,
+                    note=note["note"].strip() if note else None,
+                    paragraphs=[written.text if written else row.paragraph],
+                )
+            )
+            continue
+        if row.starts == "opening" and transcript.turns:
+            raise OpeningAfterTurns(row.paragraph)
+        _current_paragraphs(transcript).append(row.paragraph)
     return transcript
 
 
@@ -277,37 +412,83 @@ def _current_paragraphs(transcript: Transcript) -> list[str]:
 
 
 def _is_reporter(name: str, speakers: list[str] | None) -> bool:
-    """Whether ``name`` is a reporter or an outlet (rule 4c)."""
+    """Whether ``name`` is a reporter or an outlet (rule 4f)."""
     if speakers is None:
         parts = name.split(",")
-        return len(parts) > 1 and all(speaker_key(part) for part in parts)
+        first_name_alone = len(name.split()) == 1 and not name.isupper()
+        return bool(speaker_key(name)) and (
+            first_name_alone or (len(parts) > 1 and all(map(speaker_key, parts)))
+        )
     return bool(speaker_key(name)) and match_speaker(name, speakers) is None
 
 
+def _is_short_role(label: _Label, recurs: bool) -> bool:
+    """A short role label such as "SRSG", used more than once (rule 4c)."""
+    return recurs and SHORT_ROLE_LABEL.fullmatch(label.name) is not None
+
+
+def _is_official(name: str, seen: _Seen) -> bool:
+    """An office, initials, or the surname of someone who answered (rule 4e)."""
+    return (
+        OFFICE.search(_fold(name)) is not None
+        or INITIALS_AND_SURNAME.fullmatch(name) is not None
+        or surname_key(name) in seen.answerers
+    )
+
+
 def _judge(
-    label: _Label, speakers: list[str] | None, *, asks: bool, question_seen: bool
+    label: _Label,
+    speakers: list[str] | None,
+    seen: _Seen,
+    *,
+    asks: bool,
+    recurs: bool,
 ) -> _Verdict:
     """Decide what a label candidate starts (rule 4)."""
     key = _plain_key(label.name)
     if key in QUESTION_LABELS:
         return _Verdict.QUESTION
-    if key in ANSWER_LABELS:
+    if key in ANSWER_LABELS or _is_short_role(label, recurs):
+        return _Verdict.ANSWER
+    if key in seen.askers:
+        return _Verdict.QUESTION
+    if _is_official(label.name, seen):
         return _Verdict.ANSWER
     if _is_reporter(label.name, speakers):
         return _Verdict.QUESTION if asks else _Verdict.DOUBTFUL
-    if speakers is None and not question_seen:
+    if speakers is None and not seen.question:
         return _Verdict.DOUBTFUL
     return _Verdict.ANSWER
 
 
-def _start_turn(label: _Label, verdict: _Verdict) -> Turn:
-    is_named_answer = (
-        verdict is _Verdict.ANSWER and _plain_key(label.name) not in ANSWER_LABELS
+def _speaker(label: _Label, seen: _Seen) -> str:
+    """Who answers: the name with an office after a comma left out; a surname
+    alone ("Minister Hayashi") is the earlier answer's speaker of that name."""
+    parts = label.name.split(",")
+    while len(parts) > 1 and not speaker_key(parts[-1]):
+        parts.pop()
+    name = ",".join(parts).strip()
+    surname = surname_key(name)
+    if len(speaker_key(name).split()) == 1 and surname in seen.answerers:
+        return seen.answerers[surname]
+    seen.answerers.setdefault(surname, name)
+    return name
+
+
+def _start_turn(label: _Label, verdict: _Verdict, seen: _Seen) -> Turn:
+    key = _plain_key(label.name)
+    if verdict is _Verdict.QUESTION:
+        seen.question = True
+        seen.askers.add(key)
+    names_someone = (
+        verdict is _Verdict.ANSWER
+        and key not in ANSWER_LABELS
+        and SHORT_ROLE_LABEL.fullmatch(label.name) is None
     )
     return Turn(
         role="question" if verdict is _Verdict.QUESTION else "answer",
         label=label.label,
-        speaker=label.name if is_named_answer else None,
+        speaker=_speaker(label, seen) if names_someone else None,
         note=label.note,
         paragraphs=[label.text],
     )

@@ -34,6 +34,11 @@ urlpatterns = [
         name="detail",
     ),
     path(
+        "speakers/",
+        public_page(views.SpeakerListView.as_view()),
+        name="speakers",
+    ),
+    path(
         "speakers/<slug:slug>/",
         public_page(views.SpeakerView.as_view(), params=PAGES),
         name="speaker",

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from .feeds import SITE_NAME, applied_filters, describe, with_query
@@ -59,10 +59,12 @@ class HomeView(PageMetaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Statement.objects.published()
+        featured = published.filter(featured=True).with_turns().first()
+        latest = published.for_listing()
+        if featured is not None:
+            latest = latest.exclude(pk=featured.pk)
         return super().get_context_data(
-            featured=published.filter(featured=True).with_turns().first(),
-            latest=published.for_listing()[: self.latest_count],
-            **kwargs,
+            featured=featured, latest=latest[: self.latest_count], **kwargs
         )
 
 
@@ -204,6 +206,24 @@ class SpeakerView(StatementListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(speaker=self.speaker, **kwargs)
+
+
+class SpeakerListView(PageMetaMixin, ListView):
+    """Every speaker with a public statement, with how many there are."""
+
+    template_name = "statements/speaker_list.html"
+    context_object_name = "speakers"
+
+    def get_queryset(self):
+        return Speaker.objects.with_public_statement_counts()
+
+    def get_page_meta(self, context):
+        return {
+            "page_title": "Speakers",
+            "page_description": (
+                f"Everyone with statements from the {SITE_NAME.lower()}."
+            ),
+        }
 
 
 class StatementDetailView(PageMetaMixin, DetailView):

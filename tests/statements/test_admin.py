@@ -151,99 +151,6 @@ def test_unpublish_action_hides_a_statement(admin_client, client, make_statement
     assert client.get(statement.get_absolute_url()).status_code == 404
 
 
-def test_pasted_sample_transcript_is_structured_after_a_confirmed_preview(
-    press_officer,
-):
-    lavrov = Speaker.objects.create(name="Sergey Lavrov", slug="sergey-lavrov")
-    makei = Speaker.objects.create(name="Vladimir Makei", slug="vladimir-makei")
-    pasted = SAMPLE_TRANSCRIPT.read_text(encoding="utf-8")
-
-    response = press_officer.post(
-        "/admin/statements/statement/add/",
-        statement_form(
-            timezone.now(), pasted, speakers=[lavrov, makei], split_transcript="on"
-        ),
-    )
-    statement = Statement.objects.get()
-    structure_url = f"/admin/statements/statement/{statement.pk}/structure/"
-    assert response.status_code == 302 and response["Location"] == structure_url
-    assert not statement.turns.exists()
-
-    preview = press_officer.get(structure_url)
-    assert preview.status_code == 200
-    assert len(preview.context["proposed"]) == 10
-    assert "Question (addressed to both ministers)" in preview.content.decode()
-    assert not statement.turns.exists()
-
-    response = press_officer.post(structure_url, {})
-    assert response.status_code == 302
-    turns = list(statement.turns.all())
-    assert [(t.role, t.label, t.speaker) for t in turns[:4]] == [
-        ("question", "Question (addressed to both ministers)", None),
-        ("answer", "Sergey Lavrov", lavrov),
-        ("question", "Question (to Vladimir Makei)", None),
-        ("answer", "Sergey Lavrov (after Vladimir Makei)", lavrov),
-    ]
-    assert turns[3].note == "after Vladimir Makei"
-    assert len(turns) == 10
-    statement.refresh_from_db()
-    assert statement.body.startswith("Ladies and gentlemen,")
-    assert "Question" not in statement.body
-    assert len(statement.paragraphs) == 7
-
-
-def test_structure_preview_offers_to_create_unknown_speakers(
-    admin_client, make_statement
-):
-    statement = make_statement(
-        kind="transcript", body="Opening.\n\nQuestion: Why?\n\nMR PRICE: Because."
-    )
-    url = f"/admin/statements/statement/{statement.pk}/structure/"
-
-    preview = admin_client.get(url)
-    assert preview.context["unknown_speakers"] == ["MR PRICE"]
-
-    admin_client.post(url, {"create_speakers": "on"})
-
-    answer = Turn.objects.get(statement=statement, role="answer")
-    assert answer.speaker.name == "MR PRICE"
-
-
-def test_admin_list_shows_public_column_and_filters(admin_client, make_statement):
-    make_statement(
-        title="Scheduled one", published_at=timezone.now() + datetime.timedelta(days=2)
-    )
-    make_statement(title="Public one")
-
-    scheduled = admin_client.get(
-        "/admin/statements/statement/?public=scheduled"
-    ).content.decode()
-    public = admin_client.get(
-        "/admin/statements/statement/?public=yes"
-    ).content.decode()
-
-    assert "Scheduled one" in scheduled and "Public one" not in scheduled
-    assert "Public one" in public and "Scheduled one" not in public
-
-
-def test_structure_preview_marks_ambiguous_paragraphs(admin_client, make_statement):
-    lavrov = Speaker.objects.create(name="Sergey Lavrov", slug="sergey-lavrov")
-    statement = make_statement(
-        kind="transcript",
-        speakers=[lavrov],
-        body=(
-            "Opening.\n\nQuestion: Why?\n\nSergey Lavrov: Because.\n\n"
-            "Moscow Times: thank you very much."
-        ),
-    )
-
-    page = admin_client.get(f"/admin/statements/statement/{statement.pk}/structure/")
-
-    html = page.content.decode()
-    assert '<mark title="Ambiguous: kept as text">Moscow Times: thank you' in html
-    assert "1 paragraph looked like a label but was kept as text" in html
-
-
 def change_url(statement):
     return f"/admin/statements/statement/{statement.pk}/change/"
 
@@ -285,10 +192,12 @@ def test_second_editor_is_refused_instead_of_overwriting_the_first(
     second_version = loaded_version(second_editor, statement)
 
     saved = admin_client.post(
-        change_url(statement), edit(statement, "First editor's body.", first_version)
+        change_url(statement),
+        edit(statement, "First editor's body.", first_version, minor_change="on"),
     )
     refused = second_editor.post(
-        change_url(statement), edit(statement, "Second editor's body.", second_version)
+        change_url(statement),
+        edit(statement, "Second editor's body.", second_version, minor_change="on"),
     )
 
     assert saved.status_code == 302
@@ -302,7 +211,8 @@ def test_second_editor_is_refused_instead_of_overwriting_the_first(
 
     reloaded = loaded_version(second_editor, statement)
     again = second_editor.post(
-        change_url(statement), edit(statement, "Second editor's body.", reloaded)
+        change_url(statement),
+        edit(statement, "Second editor's body.", reloaded, minor_change="on"),
     )
     assert again.status_code == 302
     statement.refresh_from_db()
@@ -352,6 +262,7 @@ def test_a_failed_turn_save_leaves_the_previous_version_whole(
         loaded_version(admin_client, statement),
         turns=[changed_turn],
         title="After",
+        change_note="Corrected.",
         **management("turns", 1, initial=1),
     )
 
@@ -403,6 +314,7 @@ def test_turns_added_in_the_admin_get_unique_anchors(admin_client, make_statemen
         slug=statement.slug,
         status=statement.status,
         loaded_updated_at=statement.updated_at.isoformat(),
+        change_note="Questions and answers added.",
     )
 
     response = admin_client.post(

@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
+from statements.models import Statement
+
 # Playwright's sync API runs an event loop in the test thread; without this
 # Django refuses the test's own database calls (pytest-django's advice).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -29,6 +31,7 @@ PAGES = {
     "statement": STATEMENT,
     "transcript": TRANSCRIPT,
     "speaker": "/speakers/sergey-lavrov/",
+    "speakers": "/speakers/",
 }
 
 
@@ -65,7 +68,11 @@ def page(open_page):
 
 @pytest.fixture
 def demo(db):
+    """The demo content, with one correction so pages show a change log."""
     call_command("load_demo", stdout=io.StringIO())
+    Statement.objects.get(slug=STATEMENT.split("/")[2]).corrections.create(
+        note="The date of the summit was corrected."
+    )
 
 
 @pytest.fixture
