@@ -126,3 +126,21 @@ def test_postgresql_queries_run_without_parallel_workers():
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+
+
+def test_one_trusted_proxy_reads_the_address_it_forwards_with_ipware():
+    code = (
+        "from axes.helpers import IPWARE_INSTALLED; from django.conf import settings; "
+        "print(IPWARE_INSTALLED, settings.AXES_IPWARE_PROXY_COUNT, "
+        "settings.AXES_IPWARE_META_PRECEDENCE_ORDER)"
+    )
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        DJANGO_DEBUG="1",
+        DJANGO_TRUSTED_PROXIES="1",
+    )
+
+    assert result.stdout.strip() == "True 0 ['HTTP_X_FORWARDED_FOR', 'REMOTE_ADDR']"
