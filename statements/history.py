@@ -3,14 +3,13 @@
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
-from .importing import full_text
 from .models import Statement
 
 
 @receiver(pre_create_historical_record, sender=Statement.history.model)
 def snapshot_full_text(sender, instance, history_instance, **kwargs):
     """Keep the turns with the version: history tracks only the statement's row."""
-    history_instance.text_snapshot = full_text(instance)
+    history_instance.text_snapshot = instance.full_text()
 
 
 def keep_first_version(statement):
@@ -25,5 +24,5 @@ def keep_first_version(statement):
     Statement.history.bulk_history_create(
         [statement],
         default_date=statement.updated_at,
-        custom_historical_attrs={"text_snapshot": full_text(statement)},
+        custom_historical_attrs={"text_snapshot": statement.full_text()},
     )

@@ -218,7 +218,7 @@ class Importer:
 
     def _differs(self, statement, record):
         """Whether the record's content differs from the stored statement's."""
-        stored_body = full_text(statement)
+        stored_body = statement.full_text()
         return (
             _normalised(stored_body) != _normalised(record.body)
             or [s.name for s in statement.ordered_speakers] != record.speakers
@@ -229,20 +229,3 @@ class Importer:
                 if name != "body"
             )
         )
-
-
-def full_text(statement):
-    """The body as pasted: opening remarks, then the turns written back as text."""
-    turns = [
-        transcripts.Turn(
-            role=turn.role,
-            label=turn.label,
-            speaker=turn.speaker.name if turn.speaker else None,
-            note=turn.note or None,
-            paragraphs=turn.paragraphs,
-        )
-        for turn in statement.turns.all()
-    ]
-    return transcripts.render(
-        transcripts.Transcript(opening=statement.paragraphs, turns=turns, ambiguous=[])
-    )

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from . import transcripts
 from .querysets import SpeakerQuerySet, StatementQuerySet, TopicQuerySet
 from .transcripts import speaker_key, split_paragraphs
 
@@ -217,6 +218,22 @@ class Statement(models.Model):
     @property
     def paragraphs(self):
         return split_paragraphs(self.body)
+
+    def full_text(self):
+        """The body as pasted: opening remarks, then the turns written as text."""
+        turns = [
+            transcripts.Turn(
+                role=turn.role,
+                label=turn.label,
+                speaker=turn.speaker.name if turn.speaker else None,
+                note=turn.note or None,
+                paragraphs=turn.paragraphs,
+            )
+            for turn in self.turns.all()
+        ]
+        return transcripts.render(
+            transcripts.Transcript(opening=self.paragraphs, turns=turns, ambiguous=[])
+        )
 
     @property
     def matching_turn_url(self):
