@@ -15,14 +15,12 @@ from .models import Speaker, Statement, StatementSpeaker, Topic, Turn
 class SpeakerAdmin(admin.ModelAdmin):
     list_display = ["name", "position"]
     search_fields = ["name", "aliases", "position"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 class StatementSpeakerInline(admin.TabularInline):
@@ -159,7 +157,6 @@ class StatementAdmin(SimpleHistoryAdmin):
     ]
     search_fields = ["title", "slug", "lead"]
     date_hierarchy = "published_at"
-    prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics"]
     actions = ["publish", "unpublish"]
     readonly_fields = ["created_at", "updated_at", "corrected_at"]

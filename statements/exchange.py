@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.text import slugify
 
 from .models import Statement
+from .slugs import statement_slug
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 REQUIRED_KEYS = ("title", "published", "body")
@@ -43,6 +43,14 @@ class Record:
     lead: str = ""
     delivered_on: datetime.date | None = None
     status: str = Statement.Status.PUBLISHED
+    line_number: int = 0
+    # False when the slug was made from the date and title.
+    slug_given: bool = True
+
+    @property
+    def identity(self):
+        """What makes a line without a slug the same statement as another."""
+        return (self.title, self.published_at)
 
 
 @dataclass
@@ -125,11 +133,6 @@ def _choice(data, key, choices, default):
     return value
 
 
-def make_slug(published_at, title):
-    day = timezone.localdate(published_at).isoformat()
-    return f"{day}-{slugify(title)}"[:200].rstrip("-")
-
-
 def parse_line(raw):
     """Validate one line of the format into a ``Record``, or raise RecordError."""
     try:
@@ -150,7 +153,9 @@ def parse_line(raw):
     featured = data.get("featured", False)
     if not isinstance(featured, bool):
         raise RecordError("featured must be true or false")
-    slug = _text(data, "slug", 200) or make_slug(published_at, title)
+    slug = _text(data, "slug", 200)
+    slug_given = bool(slug)
+    slug = slug or statement_slug(published_at, title)
     try:
         validate_slug(slug)
     except ValidationError:
@@ -168,6 +173,7 @@ def parse_line(raw):
         lead=_text(data, "lead", 5000),
         delivered_on=_delivered(data.get("delivered")),
         status=_choice(data, "status", STATUSES, Statement.Status.PUBLISHED),
+        slug_given=slug_given,
     )
 
 
@@ -192,7 +198,7 @@ def read_lines(stream, max_bytes=MAX_LINE_BYTES):
 
 def read_records(stream):
     """Yield a Record or a LineError for each non-blank line of a binary stream."""
-    seen_slugs = set()
+    seen = {}
     for line_number, raw in read_lines(stream):
         if raw is None:
             limit = MAX_LINE_BYTES // (1024 * 1024)
@@ -205,13 +211,21 @@ def read_records(stream):
         except RecordError as error:
             yield LineError(line_number, str(error))
             continue
-        if record.slug in seen_slugs:
+        record.line_number = line_number
+        # Identity: the slug when the line gives one; otherwise title and time.
+        identity = record.slug if record.slug_given else record.identity
+        if identity in seen:
             yield LineError(
                 line_number,
-                f"duplicate slug {record.slug!r} (already earlier in the file)",
+                (
+                    f"duplicate slug {record.slug!r}"
+                    if record.slug_given
+                    else "the same title and publication time"
+                )
+                + f" as line {seen[identity]}",
             )
             continue
-        seen_slugs.add(record.slug)
+        seen[identity] = line_number
         yield record
 
 

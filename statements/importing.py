@@ -9,6 +9,7 @@ The question-and-answer part of transcripts, briefings and interviews is
 structured into turns with ``transcripts.parse``.
 """
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -24,7 +25,8 @@ from .search import (
     refresh_missing_search_vectors,
     refresh_search_vectors,
 )
-from .services import SpeakerResolver, build_turns, unique_slug
+from .services import SpeakerResolver, build_turns
+from .slugs import unique_slug
 
 KINDS_WITH_TURNS = frozenset(
     {Statement.Kind.TRANSCRIPT, Statement.Kind.BRIEFING, Statement.Kind.INTERVIEW}
@@ -40,6 +42,15 @@ CONTENT_FIELDS = (
     "body",
     "featured",
 )
+
+
+@dataclass
+class BatchResult:
+    new: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    skipped: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    claimed: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -106,7 +117,7 @@ class TopicResolver:
     def resolve(self, name):
         topic = self._by_name.get(name.casefold())
         if topic is None:
-            topic = Topic.objects.create(name=name, slug=unique_slug(Topic, name, 100))
+            topic = Topic.objects.create(name=name)
             self._by_name[name.casefold()] = topic
         return topic
 
@@ -118,6 +129,8 @@ class Importer:
         self.speakers = SpeakerResolver(create=create_speakers)
         self.topics = TopicResolver()
         self.summary = Summary()
+        # Slugs this import gave or met, with their line: never given twice.
+        self.claimed = {}
 
     def run(self, stream, progress=None):
         """Import a binary stream's lines; ``progress(summary)`` after each batch."""
@@ -140,40 +153,94 @@ class Importer:
             progress(self.summary)
         return self.summary
 
-    @transaction.atomic
     def _import_batch(self, records):
-        existing = Statement.objects.with_turns().in_bulk(
-            [record.slug for record in records], field_name="slug"
-        )
-        new, changed = [], []
-        for record in records:
-            statement = existing.get(record.slug)
-            if statement is None:
-                new.append(record)
-            elif self.update and self._differs(statement, record):
-                changed.append((statement, record))
-            else:
-                self.summary.skipped += 1
-        created = [self._build(Statement(), record) for record in new]
-        Statement.objects.bulk_create(created)
-        if changed:
-            updated = [self._build(statement, record) for statement, record in changed]
-            now = timezone.now()
-            for statement in updated:
-                statement.updated_at = now  # editors' optimistic locking sees it
-            Statement.objects.bulk_update(
-                updated, [*CONTENT_FIELDS, "summary", "updated_at"]
+        with transaction.atomic():
+            result = BatchResult()
+            existing = self._locked(
+                Statement.objects.filter(slug__in=[record.slug for record in records])
             )
-            ids = [statement.id for statement in updated]
-            StatementSpeaker.objects.filter(statement_id__in=ids).delete()
-            Statement.topics.through.objects.filter(statement_id__in=ids).delete()
-            Turn.objects.filter(statement_id__in=ids).delete()
-            created += updated
-        self._add_relations(created)
-        public_content_changed()
-        self.summary.created += len(new)
-        self.summary.updated += len(changed)
-        return [statement.id for statement in created]
+            for record in records:
+                self._sort(record, existing, result)
+            created = [self._build(Statement(), record) for record in result.new]
+            Statement.objects.bulk_create(created)
+            updated = self._update(result.changed)
+            self._add_relations(created + updated)
+            public_content_changed()
+        self.claimed.update(result.claimed)
+        self.summary.created += len(result.new)
+        self.summary.updated += len(result.changed)
+        self.summary.skipped += result.skipped
+        self.summary.errors += result.errors
+        return [statement.id for statement in created + updated]
+
+    @staticmethod
+    def _locked(statements):
+        """Statements by slug, locked until the batch's transaction ends."""
+        rows = statements.select_for_update(of=("self",)).with_turns()
+        return {statement.slug: statement for statement in rows}
+
+    def _sort(self, record, existing, result):
+        """Put the record among the new, changed, skipped or refused lines."""
+        if record.slug_given:
+            earlier = self.claimed.get(record.slug) or result.claimed.get(record.slug)
+            if earlier:
+                result.errors.append(
+                    LineError(
+                        record.line_number,
+                        f"slug {record.slug!r} was given to line {earlier}",
+                    )
+                )
+                return
+            statement = existing.get(record.slug)
+        else:
+            statement = self._same_statement(record, existing, result)
+        result.claimed[record.slug] = record.line_number
+        if statement is None:
+            result.new.append(record)
+        elif not (self.update and self._differs(statement, record)):
+            result.skipped += 1
+        else:
+            result.changed.append((statement, record))
+
+    def _same_statement(self, record, existing, result):
+        """The stored statement a line without a slug is, found by title and time.
+
+        Its slug, made from the date and title, may belong to a different
+        statement (two titles that transliterate alike, or a title with no
+        letters): the line then gets the next free slug, base-2, base-3...
+        """
+        base = record.slug
+        if base not in existing and base not in self.claimed | result.claimed:
+            return None
+        candidates = [existing[base]] if base in existing else []
+        candidates += self._locked(
+            Statement.objects.filter(slug__regex=rf"^{re.escape(base)}-[0-9]+$")
+        ).values()
+        for statement in candidates:
+            if (statement.title, statement.published_at) == record.identity:
+                record.slug = statement.slug
+                return statement
+        record.slug = unique_slug(
+            Statement, base, taken={*self.claimed, *result.claimed}
+        )
+        return None
+
+    def _update(self, changed):
+        """Write the changed statements' new content."""
+        if not changed:
+            return []
+        updated = [self._build(statement, record) for statement, record in changed]
+        now = timezone.now()
+        for statement in updated:
+            statement.updated_at = now  # editors' optimistic locking sees it
+        Statement.objects.bulk_update(
+            updated, [*CONTENT_FIELDS, "summary", "updated_at"]
+        )
+        ids = [statement.id for statement in updated]
+        StatementSpeaker.objects.filter(statement_id__in=ids).delete()
+        Statement.topics.through.objects.filter(statement_id__in=ids).delete()
+        Turn.objects.filter(statement_id__in=ids).delete()
+        return updated
 
     def _build(self, statement, record):
         turns = []

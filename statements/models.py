@@ -2,11 +2,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from . import transcripts
 from .querysets import SpeakerQuerySet, StatementQuerySet, TopicQuerySet
+from .slugs import name_slug, statement_slug, unique_slug
 from .transcripts import speaker_key, split_paragraphs
 
 
@@ -27,13 +27,20 @@ class Named(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[: self._meta.get_field("slug").max_length]
+            max_length = self._meta.get_field("slug").max_length
+            self.slug = unique_slug(type(self), name_slug(self.name, max_length))
         super().save(*args, **kwargs)
 
 
 class Speaker(Named):
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The speaker's address on the site. Leave empty to make it "
+        "from the name.",
+    )
     position = models.CharField(
         max_length=300,
         blank=True,
@@ -62,7 +69,13 @@ class Speaker(Named):
 
 class Topic(Named):
     name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text="The topic's address on the site. Leave empty to make it "
+        "from the name.",
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -99,7 +112,13 @@ class Statement(models.Model):
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The statement's address on the site."
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=(
+            "The statement's address on the site. Leave empty to make it from "
+            "the publication date and the title."
+        ),
     )
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.STATEMENT)
     status = models.CharField(
@@ -197,6 +216,9 @@ class Statement(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if not self.slug:
+            base = statement_slug(self.published_at, self.title)
+            self.slug = unique_slug(Statement, base)
         self.refresh_summary()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"lead", "body"} & set(update_fields):
