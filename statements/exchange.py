@@ -23,6 +23,9 @@ KINDS = tuple(Statement.Kind.values)
 STATUSES = tuple(Statement.Status.values)
 # A bare date in the format means noon, London time, that day.
 BARE_DATE_TIME = datetime.time(12, 0)
+# Dates outside these years are typing mistakes, and years 1 and 9999 shifted
+# by their offset do not fit Python's datetime.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class RecordError(ValueError):
@@ -62,6 +65,19 @@ class LineError:
         return f"line {self.line_number}: {self.reason}"
 
 
+def _storable(key, value):
+    """Refuse what no database stores: NUL characters and lone surrogates."""
+    if "\x00" in value:
+        raise RecordError(f"{key} contains a NUL character")
+    try:
+        value.encode()
+    except UnicodeEncodeError as error:
+        code = ord(value[error.start])
+        raise RecordError(
+            f"{key} contains a lone surrogate (\\u{code:04x}), which is not a character"
+        ) from None
+
+
 def _text(data, key, max_length, required=False):
     value = data.get(key, "")
     if not isinstance(value, str):
@@ -69,8 +85,7 @@ def _text(data, key, max_length, required=False):
     value = value.strip()
     if required and not value:
         raise RecordError(f"{key} is empty")
-    if "\x00" in value:
-        raise RecordError(f"{key} contains a NUL character")
+    _storable(key, value)
     if len(value) > max_length:
         raise RecordError(f"{key} is longer than {max_length} characters")
     return value
@@ -80,13 +95,16 @@ def _names(data, key, max_length):
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise RecordError(f"{key} must be a list of strings")
-    names = []
+    names, seen = [], set()
     for name in (" ".join(v.split()) for v in value):
         if not name or len(name) > max_length:
             raise RecordError(
                 f"{key} holds an empty name or one over {max_length} characters"
             )
-        if name not in names:
+        _storable(key, name)
+        # Names are matched ignoring case: "Belarus" and "belarus" are one.
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
             names.append(name)
     return names
 
@@ -103,10 +121,14 @@ def _published(value):
         moment = None if day else parse_datetime(value)
     except ValueError:
         raise RecordError(problem) from None
+    if day is None and moment is None:
+        raise RecordError(problem)
+    if not FIRST_YEAR <= (day or moment).year <= LAST_YEAR:
+        raise RecordError(
+            f"published {value[:40]!r} is not between {FIRST_YEAR} and {LAST_YEAR}"
+        )
     if day:
         return timezone.make_aware(datetime.datetime.combine(day, BARE_DATE_TIME))
-    if moment is None:
-        raise RecordError(problem)
     if timezone.is_naive(moment):
         raise RecordError(f"published {value!r} has no UTC offset")
     return moment
@@ -121,6 +143,10 @@ def _delivered(value):
         day = None
     if day is None:
         raise RecordError(f"delivered {str(value)[:40]!r} is not a date (YYYY-MM-DD)")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise RecordError(
+            f"delivered {value!r} is not between {FIRST_YEAR} and {LAST_YEAR}"
+        )
     return day
 
 
@@ -136,13 +162,19 @@ def _choice(data, key, choices, default):
 def parse_line(raw):
     """Validate one line of the format into a ``Record``, or raise RecordError."""
     try:
-        data = json.loads(raw)
-    except UnicodeDecodeError:
-        raise RecordError("the line is not valid UTF-8") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RecordError(
+            f"the line is not valid UTF-8 (byte {error.start + 1})"
+        ) from None
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise RecordError(
             f"not valid JSON ({error.msg} at column {error.colno})"
         ) from None
+    except RecursionError:
+        raise RecordError("not valid JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise RecordError("the line is not a JSON object")
     missing = [key for key in REQUIRED_KEYS if key not in data]

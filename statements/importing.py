@@ -13,7 +13,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from . import transcripts
@@ -65,9 +65,11 @@ class Summary:
         return self.created + self.updated + self.skipped + len(self.errors)
 
     def __str__(self):
+        errors = len(self.errors)
         return (
             f"{self.created} created, {self.updated} updated, "
-            f"{self.skipped} skipped (already imported), {len(self.errors)} errors"
+            f"{self.skipped} skipped (already imported), "
+            f"{errors} {'error' if errors == 1 else 'errors'}"
         )
 
 
@@ -125,6 +127,7 @@ class TopicResolver:
 class Importer:
     def __init__(self, *, create_speakers=False, update=False, batch_size=500):
         self.update = update
+        self.create_speakers = create_speakers
         self.batch_size = batch_size
         self.speakers = SpeakerResolver(create=create_speakers)
         self.topics = TopicResolver()
@@ -142,16 +145,41 @@ class Importer:
                     continue
                 batch.append(item)
                 if len(batch) >= self.batch_size:
-                    indexer.refresh(self._import_batch(batch))
+                    indexer.refresh(self._import(batch))
                     batch = []
                     if progress:
                         progress(self.summary)
             if batch:
-                indexer.refresh(self._import_batch(batch))
+                indexer.refresh(self._import(batch))
         public_content_changed()
         if progress:
             progress(self.summary)
         return self.summary
+
+    def _import(self, records):
+        """Import a batch; if the database refuses it, each of its lines alone.
+
+        Lines are validated before they reach the database, so this is for
+        what validation did not foresee: one line is refused with the
+        database's reason, and the lines around it are imported.
+        """
+        try:
+            return self._import_batch(records)
+        except DatabaseError as error:
+            # Names resolved in the rolled-back transaction may not exist.
+            self.speakers = SpeakerResolver(
+                create=self.create_speakers, unknown=self.speakers.unknown
+            )
+            self.topics = TopicResolver()
+            if len(records) == 1:
+                reason = str(error).strip().splitlines()[0][:200]
+                self.summary.errors.append(
+                    LineError(
+                        records[0].line_number, f"the database refused it: {reason}"
+                    )
+                )
+                return []
+        return [pk for record in records for pk in self._import([record])]
 
     def _import_batch(self, records):
         with transaction.atomic():
@@ -265,7 +293,10 @@ class Importer:
         for statement in statements:
             record, parsed_turns = statement._pending
             del statement._pending
-            speakers = [self.speakers.declared(name) for name in record.speakers]
+            # Two names may be one speaker ("Sergey Lavrov", "Mr Lavrov").
+            speakers = list(
+                dict.fromkeys(self.speakers.declared(name) for name in record.speakers)
+            )
             links += [
                 StatementSpeaker(
                     statement=statement, speaker=speaker, position=position

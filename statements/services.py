@@ -15,9 +15,9 @@ class SpeakerResolver:
     it is collected in ``unknown``.
     """
 
-    def __init__(self, create=False):
+    def __init__(self, create=False, unknown=None):
         self.create = create
-        self.unknown = []
+        self.unknown = [] if unknown is None else unknown
         self._by_key = {}
         for speaker in Speaker.objects.all():
             self._remember(speaker)

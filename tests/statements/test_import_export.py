@@ -2,7 +2,9 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.test import Client
 
 from statements.importing import Importer
 from statements.models import Speaker, Statement, Topic, Turn
@@ -41,10 +43,16 @@ def jsonl(*records):
     ).encode()
 
 
-def run_import(tmp_path, data, *args):
+def run_import(tmp_path, data, *args, failing=False):
+    """The command's output; ``failing`` when some line must be refused."""
     file = tmp_path / "in.jsonl"
     file.write_bytes(data)
     out, err = io.StringIO(), io.StringIO()
+    if failing:
+        with pytest.raises(CommandError) as refused:
+            call_command("import_statements", str(file), *args, stdout=out, stderr=err)
+        assert refused.value.returncode == 1
+        return out.getvalue(), err.getvalue() + str(refused.value)
     call_command("import_statements", str(file), *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
@@ -171,11 +179,11 @@ def test_without_update_a_changed_statement_is_left_alone(tmp_path):
 def test_bad_line_is_reported_with_its_number_and_skipped(tmp_path, line, reason):
     good = {**COMMENT, "title": "Good line after the bad one"}
 
-    out, err = run_import(tmp_path, jsonl(COMMENT, line, good))
+    out, err = run_import(tmp_path, jsonl(COMMENT, line, good), failing=True)
 
     assert "skipped line 2: " in err
     assert reason in err.split("skipped line 2: ")[1]
-    assert "2 created, 0 updated, 0 skipped (already imported), 1 errors" in out
+    assert "2 created, 0 updated, 0 skipped (already imported), 1 error" in out
     assert Statement.objects.count() == 2
 
 
@@ -185,16 +193,16 @@ def test_invalid_utf8_line_is_reported(tmp_path):
         + b'{"title": "\xff\xfe", "published": "2021-01-01", "body": "x"}\n'
     )
 
-    _, err = run_import(tmp_path, data)
+    _, err = run_import(tmp_path, data, failing=True)
 
-    assert "skipped line 2: the line is not valid UTF-8" in err
+    assert "skipped line 2: the line is not valid UTF-8 (byte 12)" in err
     assert Statement.objects.count() == 1
 
 
 def test_the_same_statement_twice_in_the_file_is_an_error(tmp_path):
     duplicate = {**COMMENT, "body": "Another text with the same title and date."}
 
-    _, err = run_import(tmp_path, jsonl(COMMENT, duplicate))
+    _, err = run_import(tmp_path, jsonl(COMMENT, duplicate), failing=True)
 
     assert "skipped line 2: the same title and publication time as line 1" in err
     assert Statement.objects.get().body == COMMENT["body"]
@@ -203,7 +211,7 @@ def test_the_same_statement_twice_in_the_file_is_an_error(tmp_path):
 def test_a_50_mb_line_is_refused_without_importing_any_of_it(tmp_path):
     huge = json.dumps({**COMMENT, "title": "Huge", "body": "x" * (50 * 1024 * 1024)})
 
-    _, err = run_import(tmp_path, jsonl(huge, COMMENT))
+    _, err = run_import(tmp_path, jsonl(huge, COMMENT), failing=True)
 
     assert "skipped line 1: the line is longer than 16 MB" in err
     assert list(Statement.objects.values_list("title", flat=True)) == [COMMENT["title"]]
@@ -297,3 +305,101 @@ def test_export_writes_turns_back_into_the_body(tmp_path):
     line = json.loads(export())
 
     assert " ".join(line["body"].split()) == " ".join(TRANSCRIPT["body"].split())
+
+
+def test_a_bad_line_is_refused_with_its_number_and_the_rest_is_imported_all_the_same(
+    tmp_path,
+):
+    bad_lines = [
+        # Each of these stopped the import with a traceback, or was accepted
+        # and then broke the admin.
+        '{"title": "Deep", "published": "2021-01-01", "body": '
+        + "[" * 100_000
+        + "]" * 100_000
+        + "}",
+        json.dumps({**COMMENT, "title": "NUL", "speakers": ["Sergey\x00 Lavrov"]}),
+        '{"title": "Surrogate \\ud800", "published": "2021-01-01", "body": "x"}',
+        json.dumps(
+            {**COMMENT, "title": "Year 1", "published": "0001-01-01T00:00:00+14:00"}
+        ),
+        json.dumps(
+            {**COMMENT, "title": "Year 9999", "published": "9999-12-31T23:59:59-14:00"}
+        ),
+        json.dumps({**COMMENT, "title": "Year 1899", "published": "1899-12-31"}),
+    ]
+    good = [{**COMMENT, "title": f"Good line {n}"} for n in range(len(bad_lines) + 1)]
+    lines = [good[0]]
+    for bad, after in zip(bad_lines, good[1:], strict=True):
+        lines += [bad, after]
+
+    out, err = run_import(tmp_path, jsonl(*lines), failing=True)
+
+    reasons = [
+        "line 2: not valid JSON (nested too deeply)",
+        "line 4: speakers contains a NUL character",
+        "line 6: title contains a lone surrogate (\\ud800)",
+        "line 8: published '0001-01-01T00:00:00+14:00' is not between 1900 and 2100",
+        "line 10: published '9999-12-31T23:59:59-14:00' is not between 1900 and 2100",
+        "line 12: published '1899-12-31' is not between 1900 and 2100",
+    ]
+    for reason in reasons:
+        assert f"skipped {reason}" in err
+    assert "7 created, 0 updated, 0 skipped (already imported), 6 errors" in out
+    assert "6 of 13 lines were not imported" in err
+    assert sorted(Statement.objects.values_list("title", flat=True)) == sorted(
+        line["title"] for line in good
+    )
+
+
+def test_names_differing_only_in_case_are_one_topic_and_one_speaker(tmp_path):
+    line = {
+        **COMMENT,
+        "speakers": ["Sergey Lavrov", "SERGEY LAVROV"],
+        "tags": ["Belarus", "belarus", "BELARUS"],
+    }
+
+    before, after = COMMENT | {"title": "Before"}, COMMENT | {"title": "After"}
+    out, _ = run_import(tmp_path, jsonl(before, line, after))
+
+    assert "3 created" in out
+    statement = Statement.objects.get(title=COMMENT["title"])
+    assert [topic.name for topic in statement.topics.all()] == ["Belarus"]
+    assert [speaker.name for speaker in statement.speakers.all()] == ["Sergey Lavrov"]
+
+
+def test_a_line_after_a_refused_one_in_the_same_batch_is_imported(tmp_path):
+    refused = {**COMMENT, "title": "Refused", "published": "9999-12-31"}
+    after = {**COMMENT, "title": "After"}
+
+    run_import(tmp_path, jsonl(COMMENT, refused, after), failing=True)
+
+    assert Statement.objects.count() == 2
+    assert admin_pages_answer()
+
+
+def admin_pages_answer():
+    client = Client()
+    client.force_login(User.objects.create_superuser("boss", password="x-long-pass"))
+    pages = ["/admin/statements/statement/"] + [
+        f"/admin/statements/statement/{pk}/change/"
+        for pk in Statement.objects.values_list("pk", flat=True)
+    ]
+    return all(client.get(page).status_code == 200 for page in pages)
+
+
+def test_the_json_error_names_the_column_in_characters(tmp_path):
+    line = '{"title": "Заявление", "published": "2021-01-01" "body": "x"}'
+
+    _, err = run_import(tmp_path, jsonl(COMMENT, line), failing=True)
+
+    column = line.index('"body"') + 1
+    assert (
+        f"skipped line 2: not valid JSON (Expecting ',' delimiter at column {column})"
+        in err
+    )
+
+
+def test_the_progress_line_counts_one_line_in_the_singular(tmp_path):
+    _, err = run_import(tmp_path, jsonl(COMMENT))
+
+    assert "1 line read: 1 created" in err

@@ -82,7 +82,7 @@ def test_a_given_slug_is_never_given_to_a_second_line(tmp_path):
     derived = {**COMMENT, "title": "Comment"}
     given = {**COMMENT, "title": "Other", "slug": "2021-11-19-comment"}
 
-    _, err = run_import(tmp_path, jsonl(derived, given))
+    _, err = run_import(tmp_path, jsonl(derived, given), failing=True)
 
     assert "skipped line 2: slug '2021-11-19-comment' was given to line 1" in err
     assert Statement.objects.get().title == "Comment"

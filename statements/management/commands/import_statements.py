@@ -47,9 +47,11 @@ class Command(BaseCommand):
             else:
                 summary = importer.run(
                     stream,
-                    progress=lambda s: self.stderr.write(f"{s.lines} lines read: {s}"),
+                    progress=lambda s: self.stderr.write(
+                        f"{s.lines} {'line' if s.lines == 1 else 'lines'} read: {s}"
+                    ),
                 )
-        for error in summary.errors:
+        for error in sorted(summary.errors, key=lambda error: error.line_number):
             self.stderr.write(f"skipped {error}")
         self.stdout.write(f"Import finished: {summary}")
         if importer.speakers.unknown:
@@ -57,4 +59,9 @@ class Command(BaseCommand):
                 "Answers by names that are not known speakers were kept unlinked "
                 "(use --create-speakers to create them): "
                 + ", ".join(importer.speakers.unknown)
+            )
+        if summary.errors:
+            # Scripts notice from the exit status.
+            raise CommandError(
+                f"{len(summary.errors)} of {summary.lines} lines were not imported."
             )
