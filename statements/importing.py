@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from . import transcripts
+from . import history, transcripts
 from .caching import public_content_changed
 from .exchange import LineError, read_records
 from .models import Statement, StatementSpeaker, Topic, Turn
@@ -134,6 +134,9 @@ class Importer:
         self.summary = Summary()
         # Slugs this import gave or met, with their line: never given twice.
         self.claimed = {}
+        # A statement saved after this was saved by someone else while the
+        # import ran: --update must not silently undo that save.
+        self.started_at = timezone.now()
 
     def run(self, stream, progress=None):
         """Import a binary stream's lines; ``progress(summary)`` after each batch."""
@@ -193,6 +196,7 @@ class Importer:
             Statement.objects.bulk_create(created)
             updated = self._update(result.changed)
             self._add_relations(created + updated)
+            self._record_versions(result.changed)
             public_content_changed()
         self.claimed.update(result.claimed)
         self.summary.created += len(result.new)
@@ -227,6 +231,15 @@ class Importer:
             result.new.append(record)
         elif not (self.update and self._differs(statement, record)):
             result.skipped += 1
+        elif statement.updated_at > self.started_at:
+            result.errors.append(
+                LineError(
+                    record.line_number,
+                    f"not updated: {record.slug!r} was saved by someone else at "
+                    f"{timezone.localtime(statement.updated_at):%H:%M:%S}, while "
+                    "this import ran; check their version, then import again",
+                )
+            )
         else:
             result.changed.append((statement, record))
 
@@ -254,21 +267,33 @@ class Importer:
         return None
 
     def _update(self, changed):
-        """Write the changed statements' new content."""
+        """Write the changed statements' new content; they keep their history."""
         if not changed:
             return []
+        for statement, _ in changed:
+            history.keep_first_version(statement)
+            statement.was_public = statement.is_public
         updated = [self._build(statement, record) for statement, record in changed]
-        now = timezone.now()
-        for statement in updated:
-            statement.updated_at = now  # editors' optimistic locking sees it
-        Statement.objects.bulk_update(
-            updated, [*CONTENT_FIELDS, "summary", "updated_at"]
-        )
+        Statement.objects.bulk_update(updated, [*CONTENT_FIELDS, "summary"])
         ids = [statement.id for statement in updated]
         StatementSpeaker.objects.filter(statement_id__in=ids).delete()
         Statement.topics.through.objects.filter(statement_id__in=ids).delete()
         Turn.objects.filter(statement_id__in=ids).delete()
         return updated
+
+    @staticmethod
+    def _record_versions(changed):
+        """Save each updated statement as the admin does: a version, and its
+        correction time when the public had read the earlier text."""
+        now = timezone.now()
+        ids = [statement.id for statement, _ in changed]
+        public = {statement.id for statement, _ in changed if statement.was_public}
+        for statement in Statement.objects.with_turns().filter(id__in=ids):
+            if statement.id in public:
+                statement.corrected_at = now
+                statement.change_note = ""
+            statement._change_reason = "import_statements --update"
+            statement.save()
 
     def _build(self, statement, record):
         turns = []

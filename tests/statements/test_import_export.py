@@ -5,9 +5,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from statements.importing import Importer
 from statements.models import Speaker, Statement, Topic, Turn
+
+from .test_admin import change_url, edit, loaded_version
 
 pytestmark = pytest.mark.django_db
 
@@ -403,3 +406,70 @@ def test_the_progress_line_counts_one_line_in_the_singular(tmp_path):
     _, err = run_import(tmp_path, jsonl(COMMENT))
 
     assert "1 line read: 1 created" in err
+
+
+def test_update_keeps_the_previous_version_and_marks_the_correction(tmp_path):
+    run_import(tmp_path, jsonl(COMMENT))
+    before = timezone.now()
+
+    out, _ = run_import(
+        tmp_path, jsonl({**COMMENT, "body": "A corrected text."}), "--update"
+    )
+
+    statement = Statement.objects.get()
+    assert "1 updated" in out
+    assert statement.body == "A corrected text."
+    assert statement.corrected_at >= before
+    versions = list(statement.history.order_by("history_date"))
+    assert [v.text_snapshot for v in versions] == [COMMENT["body"], "A corrected text."]
+    assert versions[-1].history_change_reason == "import_statements --update"
+
+
+def test_update_never_undoes_an_admin_save_made_while_the_import_runs(
+    tmp_path, admin_client
+):
+    first, second = COMMENT, {**COMMENT, "title": "Second comment"}
+    run_import(tmp_path, jsonl(first, second))
+    changed = jsonl(
+        {**first, "body": "File text 1."}, {**second, "body": "File text 2."}
+    )
+    target = Statement.objects.get(title="Second comment")
+
+    def editor_saves_the_second_statement(summary):
+        if summary.lines == 1:  # between the import's two batches
+            version = loaded_version(admin_client, target)
+            response = admin_client.post(
+                change_url(target), edit(target, "The editor's text.", version)
+            )
+            assert response.status_code == 302
+
+    importer = Importer(update=True, batch_size=1)
+    summary = importer.run(
+        io.BytesIO(changed), progress=editor_saves_the_second_statement
+    )
+
+    assert summary.updated == 1
+    saved_at = timezone.localtime(Statement.objects.get(pk=target.pk).updated_at)
+    assert [str(error) for error in summary.errors] == [
+        "line 2: not updated: '2021-11-19-second-comment' was saved by someone else "
+        f"at {saved_at:%H:%M:%S}, while this import ran; check their version, then "
+        "import again"
+    ]
+    assert Statement.objects.get(pk=target.pk).body == "The editor's text."
+    assert Statement.objects.get(title=first["title"]).body == "File text 1."
+
+
+def test_an_admin_form_opened_before_an_update_import_cannot_undo_it(
+    tmp_path, admin_client
+):
+    run_import(tmp_path, jsonl(COMMENT))
+    statement = Statement.objects.get()
+    version = loaded_version(admin_client, statement)
+
+    run_import(tmp_path, jsonl({**COMMENT, "body": "Imported text."}), "--update")
+    response = admin_client.post(
+        change_url(statement), edit(statement, "Stale text.", version)
+    )
+
+    assert response.status_code == 200
+    assert Statement.objects.get().body == "Imported text."

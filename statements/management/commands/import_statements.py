@@ -23,7 +23,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--update",
             action="store_true",
-            help="Refresh statements whose slug exists and whose content changed.",
+            help=(
+                "Refresh statements already imported whose content changed, as "
+                "an admin save does: a version in their history, and a correction "
+                "time if they were public. A statement someone saved while the "
+                "import ran is left alone and reported."
+            ),
         )
         parser.add_argument("--batch-size", type=int, default=500)
 
