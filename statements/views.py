@@ -13,6 +13,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from .caching import cached_many_for_generation
+from .characters import xml_safe
 from .feeds import SITE_NAME, applied_filters, describe, with_query
 from .filters import StatementFilter
 from .models import Speaker, Statement
@@ -29,7 +30,7 @@ JSON_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u00
 
 
 def json_ld(data):
-    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    text = json.dumps(xml_safe(data), ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(text)
     )
