@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -53,7 +52,7 @@ class SessionLimits:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.admin_path = reverse("admin:index")
+        self.admin_path = "/" + settings.ADMIN_URL
 
     def __call__(self, request):
         response = self.get_response(request)

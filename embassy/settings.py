@@ -237,6 +237,28 @@ SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
 # Where signing in leads when "next" is missing or points off the site.
 LOGIN_REDIRECT_URL = "admin:index"
 
+# Everything worth knowing goes to standard error, one JSON object a line
+# (embassy/logs.py): errors with their traceback, and for each 5xx the request
+# id, path and status. Under systemd, journald keeps it; README says where.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request": {"()": "embassy.logs.RequestContext"}},
+    "formatters": {"json": {"()": "embassy.logs.JsonLines"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request"],
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
+
 # A version's text without its turns is not the statement: no one-click revert.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
