@@ -1,8 +1,8 @@
 """The statement exchange format (JSON Lines): one record to and from a line.
 
-See FORMAT.md in the shared data folder. ``read_records`` streams a file and
-validates each line into a ``Record``; a bad line becomes a ``LineError``
-with its line number and reason, and never stops the stream.
+See docs/exchange-format.md. ``read_records`` streams a file and validates
+each line into a ``Record``; a bad line becomes a ``LineError`` with its line
+number and reason, and never stops the stream.
 """
 
 import datetime
