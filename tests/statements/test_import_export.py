@@ -1,9 +1,12 @@
 import io
 import json
+import threading
+import time
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -473,3 +476,40 @@ def test_an_admin_form_opened_before_an_update_import_cannot_undo_it(
 
     assert response.status_code == 200
     assert Statement.objects.get().body == "Imported text."
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite locks the whole database"
+)
+@pytest.mark.django_db(transaction=True)
+def test_update_waits_for_an_admin_save_in_progress_and_leaves_it(tmp_path):
+    """The editor's save holds the row, as the admin's form does, while the
+    import reads it; without the import's own lock it would read the old
+    stamp, wait only to write, and then undo the editor's save."""
+    run_import(tmp_path, jsonl(COMMENT))
+    statement = Statement.objects.get()
+    locked, import_started = threading.Event(), threading.Event()
+
+    def editor_saves():
+        try:
+            with transaction.atomic():
+                row = Statement.objects.select_for_update().get(pk=statement.pk)
+                locked.set()
+                import_started.wait(10)
+                time.sleep(0.5)  # the import is now waiting for the row
+                row.body = "The editor's text."
+                row.save()
+        finally:
+            connection.close()
+
+    editor = threading.Thread(target=editor_saves)
+    editor.start()
+    locked.wait(10)
+    importer = Importer(update=True)
+    import_started.set()
+    summary = importer.run(io.BytesIO(jsonl({**COMMENT, "body": "File text."})))
+    editor.join(10)
+
+    assert summary.updated == 0
+    assert "was saved by someone else" in str(summary.errors[0])
+    assert Statement.objects.get().body == "The editor's text."
