@@ -2,9 +2,11 @@
 
 Lines are streamed and validated one by one (``exchange.read_records``); each
 batch of valid records is written with bulk inserts inside one transaction, so
-an interrupted import leaves whole statements only. A statement whose slug is
-already in the database is left alone (the same file twice gives the same
-database) unless ``update`` is set, which refreshes it when its content changed.
+an interrupted import leaves whole statements only, and a batch the database
+refuses is retried line by line. A statement already in the database (by the
+line's slug, or by title and time for a line without one) is left alone (the
+same file twice gives the same database) unless ``update`` is set, which
+rewrites it as an admin save does when its content changed.
 The question-and-answer part of transcripts, briefings and interviews is
 structured into turns with ``transcripts.parse``.
 """
@@ -192,7 +194,9 @@ class Importer:
             )
             for record in records:
                 self._sort(record, existing, result)
-            created = [self._build(Statement(), record) for record in result.new]
+            created = [
+                self._build(Statement(slug=slug), record) for record, slug in result.new
+            ]
             Statement.objects.bulk_create(created)
             updated = self._update(result.changed)
             self._add_relations(created + updated)
@@ -223,19 +227,19 @@ class Importer:
                     )
                 )
                 return
-            statement = existing.get(record.slug)
+            statement, slug = existing.get(record.slug), record.slug
         else:
-            statement = self._same_statement(record, existing, result)
-        result.claimed[record.slug] = record.line_number
+            statement, slug = self._same_statement(record, existing, result)
+        result.claimed[slug] = record.line_number
         if statement is None:
-            result.new.append(record)
+            result.new.append((record, slug))
         elif not (self.update and self._differs(statement, record)):
             result.skipped += 1
         elif statement.updated_at > self.started_at:
             result.errors.append(
                 LineError(
                     record.line_number,
-                    f"not updated: {record.slug!r} was saved by someone else at "
+                    f"not updated: {slug!r} was saved by someone else at "
                     f"{timezone.localtime(statement.updated_at):%H:%M:%S}, while "
                     "this import ran; check their version, then import again",
                 )
@@ -244,27 +248,25 @@ class Importer:
             result.changed.append((statement, record))
 
     def _same_statement(self, record, existing, result):
-        """The stored statement a line without a slug is, found by title and time.
+        """(stored statement or None, slug) for a line without a slug.
 
-        Its slug, made from the date and title, may belong to a different
-        statement (two titles that transliterate alike, or a title with no
-        letters): the line then gets the next free slug, base-2, base-3...
+        The stored statement is the one with the line's title and time. The
+        slug made from them may belong to a different statement (titles that
+        transliterate alike, a title without letters): then the line's
+        statement is, or will be, at the next free one, base-2, base-3...
         """
         base = record.slug
-        if base not in existing and base not in self.claimed | result.claimed:
-            return None
-        candidates = [existing[base]] if base in existing else []
-        candidates += self._locked(
-            Statement.objects.filter(slug__regex=rf"^{re.escape(base)}-[0-9]+$")
-        ).values()
-        for statement in candidates:
-            if (statement.title, statement.published_at) == record.identity:
-                record.slug = statement.slug
-                return statement
-        record.slug = unique_slug(
-            Statement, base, taken={*self.claimed, *result.claimed}
-        )
-        return None
+        taken = self.claimed.keys() | result.claimed.keys()
+        stored = existing.get(base)
+        if stored is None and base not in taken:
+            return None, base
+        if stored is not None and stored.identity == record.identity:
+            return stored, base
+        numbered = Statement.objects.filter(slug__regex=rf"^{re.escape(base)}-[0-9]+$")
+        for statement in self._locked(numbered).values():
+            if statement.identity == record.identity:
+                return statement, statement.slug
+        return None, unique_slug(Statement, base, taken=taken)
 
     def _update(self, changed):
         """Write the changed statements' new content; they keep their history."""
@@ -303,7 +305,7 @@ class Importer:
             if parsed.turns:
                 body = "\n\n".join(parsed.opening)
                 turns = parsed.turns
-        for name in ("title", "slug", "kind", "status", "published_at", "delivered_on"):
+        for name in ("title", "kind", "status", "published_at", "delivered_on"):
             setattr(statement, name, getattr(record, name))
         statement.location = record.location
         statement.lead = record.lead

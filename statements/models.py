@@ -232,6 +232,11 @@ class Statement(models.Model):
         self.summary = self.lead.strip() or first_paragraph(self.body)
 
     @property
+    def identity(self):
+        """Which statement an imported line without a slug is: title and time."""
+        return (self.title, self.published_at)
+
+    @property
     def is_public(self):
         return self.status == self.Status.PUBLISHED and self.published_at <= (
             timezone.now()
