@@ -21,21 +21,13 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-# Production serving: gunicorn, settings from the environment (DATABASE_URL,
-# REDIS_URL, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS...), debug off.
-# WEB_CONCURRENCY is gunicorn's worker count; see bench/README.md for the default.
-WEB_CONCURRENCY ?= 3
-# Workers are replaced after this many requests (0: never), a guard against
-# leaks; cached pages come thousands a second, so not too often.
-MAX_REQUESTS ?= 100000
+# Production serving: gunicorn (its settings in gunicorn.conf.py), settings
+# from the environment (DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY,
+# DJANGO_ALLOWED_HOSTS...), debug off.
 serve: install
-	@test -n "$$REDIS_URL" || [ "$(WEB_CONCURRENCY)" = 1 ] || { echo "make serve: \
-	with WEB_CONCURRENCY=$(WEB_CONCURRENCY) workers, set REDIS_URL: each worker's \
-	own cache would miss the others' changes." >&2; exit 1; }
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
-	DJANGO_DEBUG=0 WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn embassy.wsgi \
-		--bind 127.0.0.1:$(PORT) --worker-class sync --max-requests $(MAX_REQUESTS) \
-		--max-requests-jitter 10000 --access-logfile - --error-logfile -
+	DJANGO_DEBUG=0 $(BIN)/gunicorn embassy.wsgi --bind 127.0.0.1:$(PORT) \
+		--config gunicorn.conf.py
 
 # Tests run with debug off, as production does; the key is for tests only.
 test: install

@@ -1,8 +1,11 @@
+import datetime
 import logging
 
+from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger(__name__)
@@ -38,3 +41,35 @@ def database_unavailable():
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
+
+
+class SessionLimits:
+    """Staff sessions end after an idle time, and at the latest two weeks in.
+
+    Each answer from the admin moves the session's expiry to
+    ``SESSION_IDLE_SECONDS`` later, but never past ``SESSION_COOKIE_AGE`` after
+    signing in. The session store itself refuses an expired session, on public
+    pages (staff preview) as much as in the admin. Public pages never touch the
+    session here, so they stay cacheable.
+    """
+
+    SIGNED_IN_AT = "signed_in_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_path = "/" + settings.ADMIN_URL
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(self.admin_path) and request.user.is_authenticated:
+            now = timezone.now()
+            session = request.session
+            signed_in_at = session.setdefault(self.SIGNED_IN_AT, now.timestamp())
+            session.set_expiry(
+                min(
+                    now + datetime.timedelta(seconds=settings.SESSION_IDLE_SECONDS),
+                    datetime.datetime.fromtimestamp(signed_in_at, datetime.UTC)
+                    + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE),
+                )
+            )
+        return response

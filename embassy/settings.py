@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "embassy.middleware.SessionLimits",
 ]
 
 ROOT_URLCONF = "embassy.urls"
@@ -215,19 +216,58 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Login throttling: a user name is locked for an hour from the address that
-# guessed wrong five times; the same user elsewhere can still sign in.
+# Login throttling (limits stated in the README): a user name is locked for an
+# hour from an address that guessed its password wrong five times; the same
+# user elsewhere can still sign in. Twenty failures from one address, whatever
+# the user names, lock that address (password spraying).
+AXES_HANDLER = "embassy.throttling.AddressAndUserNameHandler"
 AXES_FAILURE_LIMIT = 5
+AXES_ADDRESS_FAILURE_LIMIT = 20
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = 1
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
-# Behind reverse proxies (nginx), a client's address is the one they add to
-# X-Forwarded-For; DJANGO_TRUSTED_PROXIES says how many there are (default 0).
+# Behind reverse proxies (nginx), a client's address is the one the nearest
+# proxy adds to X-Forwarded-For; DJANGO_TRUSTED_PROXIES says how many proxies
+# there are (default 0: the connection's own address). django-ipware counts
+# the proxies listed in the header, which the nearest one is not. A header
+# with more entries than that (a client writing its own) is not believed: its
+# attempts count against the proxy's address.
 TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
 if TRUSTED_PROXIES:
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXIES - 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Staff sessions end after two hours without a request to the admin, and two
+# weeks after signing in whatever happens (embassy.middleware.SessionLimits).
+SESSION_IDLE_SECONDS = 2 * 60 * 60
+SESSION_COOKIE_AGE = 14 * 24 * 60 * 60
+# Where signing in leads when "next" is missing or points off the site.
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Everything worth knowing goes to standard error, one JSON object a line
+# (embassy/logs.py): errors with their traceback, and for each 5xx the request
+# id, path and status. Under systemd, journald keeps it; README says where.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request": {"()": "embassy.logs.RequestContext"}},
+    "formatters": {"json": {"()": "embassy.logs.JsonLines"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request"],
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}
 
 # A version's text without its turns is not the statement: no one-click revert.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -216,6 +216,7 @@ class StatementAdmin(SimpleHistoryAdmin):
     list_filter = [StatusFilter, "kind", "featured", "speakers", "published_at"]
     search_fields = ["title", "slug", "lead"]
     date_hierarchy = "published_at"
+    # As the editor types; a slug left empty follows statements.slugs on save.
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics"]
     actions = ["publish", "unpublish"]

@@ -1,8 +1,8 @@
 """The statement exchange format (JSON Lines): one record to and from a line.
 
-See FORMAT.md in the shared data folder. ``read_records`` streams a file and
-validates each line into a ``Record``; a bad line becomes a ``LineError``
-with its line number and reason, and never stops the stream.
+See docs/exchange-format.md. ``read_records`` streams a file and validates
+each line into a ``Record``; a bad line becomes a ``LineError`` with its line
+number and reason, and never stops the stream.
 """
 
 import datetime
@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.text import slugify
 
 from .models import Statement
+from .slugs import statement_slug
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 REQUIRED_KEYS = ("title", "published", "body")
@@ -23,6 +23,9 @@ KINDS = tuple(Statement.Kind.values)
 STATUSES = tuple(Statement.Status.values)
 # A bare date in the format means noon, London time, that day.
 BARE_DATE_TIME = datetime.time(12, 0)
+# Dates outside these years are typing mistakes, and years 1 and 9999 shifted
+# by their offset do not fit Python's datetime.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 class RecordError(ValueError):
@@ -43,6 +46,14 @@ class Record:
     lead: str = ""
     delivered_on: datetime.date | None = None
     status: str = Statement.Status.PUBLISHED
+    line_number: int = 0
+    # False when the slug was made from the date and title.
+    slug_given: bool = True
+
+    @property
+    def identity(self):
+        """What makes a line without a slug the same statement as another."""
+        return (self.title, self.published_at)
 
 
 @dataclass
@@ -54,6 +65,19 @@ class LineError:
         return f"line {self.line_number}: {self.reason}"
 
 
+def _storable(key, value):
+    """Refuse what no database stores: NUL characters and lone surrogates."""
+    if "\x00" in value:
+        raise RecordError(f"{key} contains a NUL character")
+    try:
+        value.encode()
+    except UnicodeEncodeError as error:
+        code = ord(value[error.start])
+        raise RecordError(
+            f"{key} contains a lone surrogate (\\u{code:04x}), which is not a character"
+        ) from None
+
+
 def _text(data, key, max_length, required=False):
     value = data.get(key, "")
     if not isinstance(value, str):
@@ -61,8 +85,7 @@ def _text(data, key, max_length, required=False):
     value = value.strip()
     if required and not value:
         raise RecordError(f"{key} is empty")
-    if "\x00" in value:
-        raise RecordError(f"{key} contains a NUL character")
+    _storable(key, value)
     if len(value) > max_length:
         raise RecordError(f"{key} is longer than {max_length} characters")
     return value
@@ -72,13 +95,16 @@ def _names(data, key, max_length):
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise RecordError(f"{key} must be a list of strings")
-    names = []
+    names, seen = [], set()
     for name in (" ".join(v.split()) for v in value):
         if not name or len(name) > max_length:
             raise RecordError(
                 f"{key} holds an empty name or one over {max_length} characters"
             )
-        if name not in names:
+        _storable(key, name)
+        # Names are matched ignoring case: "Belarus" and "belarus" are one.
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
             names.append(name)
     return names
 
@@ -95,10 +121,14 @@ def _published(value):
         moment = None if day else parse_datetime(value)
     except ValueError:
         raise RecordError(problem) from None
+    if day is None and moment is None:
+        raise RecordError(problem)
+    if not FIRST_YEAR <= (day or moment).year <= LAST_YEAR:
+        raise RecordError(
+            f"published {value[:40]!r} is not between {FIRST_YEAR} and {LAST_YEAR}"
+        )
     if day:
         return timezone.make_aware(datetime.datetime.combine(day, BARE_DATE_TIME))
-    if moment is None:
-        raise RecordError(problem)
     if timezone.is_naive(moment):
         raise RecordError(f"published {value!r} has no UTC offset")
     return moment
@@ -113,6 +143,10 @@ def _delivered(value):
         day = None
     if day is None:
         raise RecordError(f"delivered {str(value)[:40]!r} is not a date (YYYY-MM-DD)")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise RecordError(
+            f"delivered {value!r} is not between {FIRST_YEAR} and {LAST_YEAR}"
+        )
     return day
 
 
@@ -125,21 +159,22 @@ def _choice(data, key, choices, default):
     return value
 
 
-def make_slug(published_at, title):
-    day = timezone.localdate(published_at).isoformat()
-    return f"{day}-{slugify(title)}"[:200].rstrip("-")
-
-
 def parse_line(raw):
     """Validate one line of the format into a ``Record``, or raise RecordError."""
     try:
-        data = json.loads(raw)
-    except UnicodeDecodeError:
-        raise RecordError("the line is not valid UTF-8") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise RecordError(
+            f"the line is not valid UTF-8 (byte {error.start + 1})"
+        ) from None
+    try:
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise RecordError(
             f"not valid JSON ({error.msg} at column {error.colno})"
         ) from None
+    except RecursionError:
+        raise RecordError("not valid JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise RecordError("the line is not a JSON object")
     missing = [key for key in REQUIRED_KEYS if key not in data]
@@ -150,7 +185,9 @@ def parse_line(raw):
     featured = data.get("featured", False)
     if not isinstance(featured, bool):
         raise RecordError("featured must be true or false")
-    slug = _text(data, "slug", 200) or make_slug(published_at, title)
+    slug = _text(data, "slug", 200)
+    slug_given = bool(slug)
+    slug = slug or statement_slug(published_at, title)
     try:
         validate_slug(slug)
     except ValidationError:
@@ -168,6 +205,7 @@ def parse_line(raw):
         lead=_text(data, "lead", 5000),
         delivered_on=_delivered(data.get("delivered")),
         status=_choice(data, "status", STATUSES, Statement.Status.PUBLISHED),
+        slug_given=slug_given,
     )
 
 
@@ -192,7 +230,7 @@ def read_lines(stream, max_bytes=MAX_LINE_BYTES):
 
 def read_records(stream):
     """Yield a Record or a LineError for each non-blank line of a binary stream."""
-    seen_slugs = set()
+    seen = {}
     for line_number, raw in read_lines(stream):
         if raw is None:
             limit = MAX_LINE_BYTES // (1024 * 1024)
@@ -205,13 +243,21 @@ def read_records(stream):
         except RecordError as error:
             yield LineError(line_number, str(error))
             continue
-        if record.slug in seen_slugs:
+        record.line_number = line_number
+        # Identity: the slug when the line gives one; otherwise title and time.
+        identity = record.slug if record.slug_given else record.identity
+        if identity in seen:
             yield LineError(
                 line_number,
-                f"duplicate slug {record.slug!r} (already earlier in the file)",
+                (
+                    f"duplicate slug {record.slug!r}"
+                    if record.slug_given
+                    else "the same title and publication time"
+                )
+                + f" as line {seen[identity]}",
             )
             continue
-        seen_slugs.add(record.slug)
+        seen[identity] = line_number
         yield record
 
 

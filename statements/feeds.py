@@ -8,6 +8,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import urlencode
 
+from .characters import xml_safe
 from .filters import StatementFilter
 from .models import Statement
 
@@ -91,6 +92,13 @@ class StatementFeed(Feed):
     feed_type = RssWithSpeakers
     limit = 50
     url_name = "statements:rss"
+
+    def get_feed(self, obj, request):
+        """The feed, without the characters XML forbids in any text it holds."""
+        feed = super().get_feed(obj, request)
+        feed.feed = xml_safe(feed.feed)
+        feed.items = [xml_safe(item) for item in feed.items]
+        return feed
 
     def get_object(self, request):
         filterset = StatementFilter(

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from embassy.pagecache.memo import memo
 
+from .characters import FORBIDDEN_IN_XML
 from .models import Speaker, Statement, Topic
 from .search import search
 
@@ -108,9 +109,9 @@ class StatementFilter(django_filters.FilterSet):
         max_length=200,
         validators=[
             RegexValidator(
-                r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
+                "\x7f|" + FORBIDDEN_IN_XML.pattern,
                 inverse_match=True,
-                message="Words cannot contain control characters.",
+                message="Words cannot contain control characters or non-characters.",
             )
         ],
     )

@@ -3,7 +3,6 @@
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
-from .importing import full_text
 from .models import Statement
 
 
@@ -11,7 +10,7 @@ from .models import Statement
 def snapshot_full_text(sender, instance, history_instance, **kwargs):
     """Keep the turns with the version (history tracks only the statement's row),
     and the public change note the save added, if any."""
-    history_instance.text_snapshot = full_text(instance)
+    history_instance.text_snapshot = instance.full_text()
     history_instance.change_note = getattr(instance, "public_change_note", "")
 
 
@@ -27,5 +26,5 @@ def keep_first_version(statement):
     Statement.history.bulk_history_create(
         [statement],
         default_date=statement.updated_at,
-        custom_historical_attrs={"text_snapshot": full_text(statement)},
+        custom_historical_attrs={"text_snapshot": statement.full_text()},
     )

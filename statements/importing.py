@@ -2,22 +2,25 @@
 
 Lines are streamed and validated one by one (``exchange.read_records``); each
 batch of valid records is written with bulk inserts inside one transaction, so
-an interrupted import leaves whole statements only. A statement whose slug is
-already in the database is left alone (the same file twice gives the same
-database) unless ``update`` is set, which refreshes it when its content changed.
+an interrupted import leaves whole statements only, and a batch the database
+refuses is retried line by line. A statement already in the database (by the
+line's slug, or by title and time for a line without one) is left alone (the
+same file twice gives the same database) unless ``update`` is set, which
+rewrites it as an admin save does when its content changed.
 The question-and-answer part of transcripts, briefings and interviews is
 structured into turns with ``transcripts.parse``.
 """
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from embassy.pagecache.generation import retire_pages
 
-from . import transcripts
+from . import history, transcripts
 from .exchange import LineError, read_records
 from .models import Statement, StatementSpeaker, Topic, Turn
 from .search import (
@@ -25,7 +28,8 @@ from .search import (
     refresh_missing_search_vectors,
     refresh_search_vectors,
 )
-from .services import SpeakerResolver, build_turns, unique_slug
+from .services import SpeakerResolver, build_turns
+from .slugs import unique_slug
 
 KINDS_WITH_TURNS = frozenset(
     {Statement.Kind.TRANSCRIPT, Statement.Kind.BRIEFING, Statement.Kind.INTERVIEW}
@@ -44,6 +48,15 @@ CONTENT_FIELDS = (
 
 
 @dataclass
+class BatchResult:
+    new: list = field(default_factory=list)
+    changed: list = field(default_factory=list)
+    skipped: int = 0
+    errors: list[LineError] = field(default_factory=list)
+    claimed: dict = field(default_factory=dict)
+
+
+@dataclass
 class Summary:
     created: int = 0
     updated: int = 0
@@ -55,9 +68,11 @@ class Summary:
         return self.created + self.updated + self.skipped + len(self.errors)
 
     def __str__(self):
+        errors = len(self.errors)
         return (
             f"{self.created} created, {self.updated} updated, "
-            f"{self.skipped} skipped (already imported), {len(self.errors)} errors"
+            f"{self.skipped} skipped (already imported), "
+            f"{errors} {'error' if errors == 1 else 'errors'}"
         )
 
 
@@ -107,7 +122,7 @@ class TopicResolver:
     def resolve(self, name):
         topic = self._by_name.get(name.casefold())
         if topic is None:
-            topic = Topic.objects.create(name=name, slug=unique_slug(Topic, name, 100))
+            topic = Topic.objects.create(name=name)
             self._by_name[name.casefold()] = topic
         return topic
 
@@ -131,10 +146,16 @@ def refresh_statistics():
 class Importer:
     def __init__(self, *, create_speakers=False, update=False, batch_size=500):
         self.update = update
+        self.create_speakers = create_speakers
         self.batch_size = batch_size
         self.speakers = SpeakerResolver(create=create_speakers)
         self.topics = TopicResolver()
         self.summary = Summary()
+        # Slugs this import gave or met, with their line: never given twice.
+        self.claimed = {}
+        # A statement saved after this was saved by someone else while the
+        # import ran: --update must not silently undo that save.
+        self.started_at = timezone.now()
 
     def run(self, stream, progress=None):
         """Import a binary stream's lines; ``progress(summary)`` after each batch."""
@@ -146,52 +167,154 @@ class Importer:
                     continue
                 batch.append(item)
                 if len(batch) >= self.batch_size:
-                    indexer.refresh(self._import_batch(batch))
+                    indexer.refresh(self._import(batch))
                     batch = []
                     if progress:
                         progress(self.summary)
             if batch:
-                indexer.refresh(self._import_batch(batch))
+                indexer.refresh(self._import(batch))
         refresh_statistics()
         retire_pages()
         if progress:
             progress(self.summary)
         return self.summary
 
-    @transaction.atomic
-    def _import_batch(self, records):
-        existing = Statement.objects.with_turns().in_bulk(
-            [record.slug for record in records], field_name="slug"
-        )
-        new, changed = [], []
-        for record in records:
-            statement = existing.get(record.slug)
-            if statement is None:
-                new.append(record)
-            elif self.update and self._differs(statement, record):
-                changed.append((statement, record))
-            else:
-                self.summary.skipped += 1
-        created = [self._build(Statement(), record) for record in new]
-        Statement.objects.bulk_create(created)
-        if changed:
-            updated = [self._build(statement, record) for statement, record in changed]
-            now = timezone.now()
-            for statement in updated:
-                statement.updated_at = now  # editors' optimistic locking sees it
-            Statement.objects.bulk_update(
-                updated, [*CONTENT_FIELDS, "summary", "updated_at"]
+    def _import(self, records):
+        """Import a batch; if the database refuses it, each of its lines alone.
+
+        Lines are validated before they reach the database, so this is for
+        what validation did not foresee: one line is refused with the
+        database's reason, and the lines around it are imported.
+        """
+        try:
+            return self._import_batch(records)
+        except DatabaseError as error:
+            # Names resolved in the rolled-back transaction may not exist.
+            self.speakers = SpeakerResolver(
+                create=self.create_speakers, unknown=self.speakers.unknown
             )
-            ids = [statement.id for statement in updated]
-            StatementSpeaker.objects.filter(statement_id__in=ids).delete()
-            Statement.topics.through.objects.filter(statement_id__in=ids).delete()
-            Turn.objects.filter(statement_id__in=ids).delete()
-            created += updated
-        self._add_relations(created)
-        retire_pages()
-        self.summary.created += len(new)
-        self.summary.updated += len(changed)
-        return [statement.id for statement in created]
+            self.topics = TopicResolver()
+            if len(records) == 1:
+                reason = str(error).strip().splitlines()[0][:200]
+                self.summary.errors.append(
+                    LineError(
+                        records[0].line_number, f"the database refused it: {reason}"
+                    )
+                )
+                return []
+        return [pk for record in records for pk in self._import([record])]
+
+    def _import_batch(self, records):
+        with transaction.atomic():
+            result = BatchResult()
+            existing = self._locked(
+                Statement.objects.filter(slug__in=[record.slug for record in records])
+            )
+            for record in records:
+                self._sort(record, existing, result)
+            created = [
+                self._build(Statement(slug=slug), record) for record, slug in result.new
+            ]
+            Statement.objects.bulk_create(created)
+            updated = self._update(result.changed)
+            self._add_relations(created + updated)
+            self._record_versions(result.changed)
+            retire_pages()
+        self.claimed.update(result.claimed)
+        self.summary.created += len(result.new)
+        self.summary.updated += len(result.changed)
+        self.summary.skipped += result.skipped
+        self.summary.errors += result.errors
+        return [statement.id for statement in created + updated]
+
+    @staticmethod
+    def _locked(statements):
+        """Statements by slug, locked until the batch's transaction ends."""
+        rows = statements.select_for_update(of=("self",)).with_turns()
+        return {statement.slug: statement for statement in rows}
+
+    def _sort(self, record, existing, result):
+        """Put the record among the new, changed, skipped or refused lines."""
+        if record.slug_given:
+            earlier = self.claimed.get(record.slug) or result.claimed.get(record.slug)
+            if earlier:
+                result.errors.append(
+                    LineError(
+                        record.line_number,
+                        f"slug {record.slug!r} was given to line {earlier}",
+                    )
+                )
+                return
+            statement, slug = existing.get(record.slug), record.slug
+        else:
+            statement, slug = self._same_statement(record, existing, result)
+        result.claimed[slug] = record.line_number
+        if statement is None:
+            result.new.append((record, slug))
+        elif not (self.update and self._differs(statement, record)):
+            result.skipped += 1
+        elif statement.updated_at > self.started_at:
+            result.errors.append(
+                LineError(
+                    record.line_number,
+                    f"not updated: {slug!r} was saved by someone else at "
+                    f"{timezone.localtime(statement.updated_at):%H:%M:%S}, while "
+                    "this import ran; check their version, then import again",
+                )
+            )
+        else:
+            result.changed.append((statement, record))
+
+    def _same_statement(self, record, existing, result):
+        """(stored statement or None, slug) for a line without a slug.
+
+        The stored statement is the one with the line's title and time. The
+        slug made from them may belong to a different statement (titles that
+        transliterate alike, a title without letters): then the line's
+        statement is, or will be, at the next free one, base-2, base-3...
+        """
+        base = record.slug
+        taken = self.claimed.keys() | result.claimed.keys()
+        stored = existing.get(base)
+        if stored is None and base not in taken:
+            return None, base
+        if stored is not None and stored.identity == record.identity:
+            return stored, base
+        numbered = Statement.objects.filter(slug__regex=rf"^{re.escape(base)}-[0-9]+$")
+        for statement in self._locked(numbered).values():
+            if statement.identity == record.identity:
+                return statement, statement.slug
+        return None, unique_slug(Statement, base, taken=taken)
+
+    def _update(self, changed):
+        """Write the changed statements' new content; they keep their history."""
+        if not changed:
+            return []
+        for statement, _ in changed:
+            history.keep_first_version(statement)
+            statement.was_public = statement.is_public
+        updated = [self._build(statement, record) for statement, record in changed]
+        Statement.objects.bulk_update(updated, [*CONTENT_FIELDS, "summary"])
+        ids = [statement.id for statement in updated]
+        StatementSpeaker.objects.filter(statement_id__in=ids).delete()
+        Statement.topics.through.objects.filter(statement_id__in=ids).delete()
+        Turn.objects.filter(statement_id__in=ids).delete()
+        return updated
+
+    @staticmethod
+    def _record_versions(changed):
+        """Save each updated statement as the admin does: a version, and its
+        correction time when the public had read the earlier text."""
+        now = timezone.now()
+        ids = [statement.id for statement, _ in changed]
+        public = {statement.id for statement, _ in changed if statement.was_public}
+        for statement in Statement.objects.with_turns().filter(id__in=ids):
+            if statement.id in public:
+                note = "Updated from an imported archive."
+                statement.corrections.create(made_at=now, note=note)
+                statement.public_change_note = note
+            statement._change_reason = "import_statements --update"
+            statement.save()
 
     def _build(self, statement, record):
         turns = []
@@ -201,7 +324,7 @@ class Importer:
             if parsed.turns:
                 body = "\n\n".join(parsed.opening)
                 turns = parsed.turns
-        for name in ("title", "slug", "kind", "status", "published_at", "delivered_on"):
+        for name in ("title", "kind", "status", "published_at", "delivered_on"):
             setattr(statement, name, getattr(record, name))
         statement.location = record.location
         statement.lead = record.lead
@@ -216,7 +339,10 @@ class Importer:
         for statement in statements:
             record, parsed_turns = statement._pending
             del statement._pending
-            speakers = [self.speakers.declared(name) for name in record.speakers]
+            # Two names may be one speaker ("Sergey Lavrov", "Mr Lavrov").
+            speakers = list(
+                dict.fromkeys(self.speakers.declared(name) for name in record.speakers)
+            )
             links += [
                 StatementSpeaker(
                     statement=statement, speaker=speaker, position=position
@@ -236,7 +362,7 @@ class Importer:
 
     def _differs(self, statement, record):
         """Whether the record's content differs from the stored statement's."""
-        stored_body = full_text(statement)
+        stored_body = statement.full_text()
         return (
             _normalised(stored_body) != _normalised(record.body)
             or [s.name for s in statement.ordered_speakers] != record.speakers
@@ -247,20 +373,3 @@ class Importer:
                 if name != "body"
             )
         )
-
-
-def full_text(statement):
-    """The body as pasted: opening remarks, then the turns written back as text."""
-    turns = [
-        transcripts.Turn(
-            role=turn.role,
-            label=turn.label,
-            speaker=turn.speaker.name if turn.speaker else None,
-            note=turn.note or None,
-            paragraphs=turn.paragraphs,
-        )
-        for turn in statement.turns.all()
-    ]
-    return transcripts.render(
-        transcripts.Transcript(opening=statement.paragraphs, turns=turns, ambiguous=[])
-    )

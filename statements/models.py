@@ -2,10 +2,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from . import transcripts
 from .querysets import SpeakerQuerySet, StatementQuerySet, TopicQuerySet
+from .slugs import name_slug, statement_slug, unique_slug
 from .transcripts import lead_paragraph, speaker_key, split_paragraphs
 
 
@@ -21,13 +22,20 @@ class Named(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[: self._meta.get_field("slug").max_length]
+            max_length = self._meta.get_field("slug").max_length
+            self.slug = unique_slug(type(self), name_slug(self.name, max_length))
         super().save(*args, **kwargs)
 
 
 class Speaker(Named):
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The speaker's address on the site. Leave empty to make it "
+        "from the name.",
+    )
     position = models.CharField(
         max_length=300,
         blank=True,
@@ -56,7 +64,13 @@ class Speaker(Named):
 
 class Topic(Named):
     name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text="The topic's address on the site. Leave empty to make it "
+        "from the name.",
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -99,7 +113,13 @@ class Statement(models.Model):
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The statement's address on the site."
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=(
+            "The statement's address on the site. Leave empty to make it from "
+            "the publication date and the title."
+        ),
     )
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.STATEMENT)
     status = models.CharField(
@@ -187,6 +207,9 @@ class Statement(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if not self.slug:
+            base = statement_slug(self.published_at, self.title)
+            self.slug = unique_slug(Statement, base)
         self.refresh_summary()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"lead", "body"} & set(update_fields):
@@ -198,6 +221,11 @@ class Statement(models.Model):
 
     def refresh_summary(self):
         self.summary = self.lead.strip() or lead_paragraph(self.body)
+
+    @property
+    def identity(self):
+        """Which statement an imported line without a slug is: title and time."""
+        return (self.title, self.published_at)
 
     @property
     def is_public(self):
@@ -218,6 +246,22 @@ class Statement(models.Model):
     @property
     def paragraphs(self):
         return split_paragraphs(self.body)
+
+    def full_text(self):
+        """The body as pasted: opening remarks, then the turns written as text."""
+        turns = [
+            transcripts.Turn(
+                role=turn.role,
+                label=turn.label,
+                speaker=turn.speaker.name if turn.speaker else None,
+                note=turn.note or None,
+                paragraphs=turn.paragraphs,
+            )
+            for turn in self.turns.all()
+        ]
+        return transcripts.render(
+            transcripts.Transcript(opening=self.paragraphs, turns=turns, ambiguous=[])
+        )
 
     @property
     def matching_turn_url(self):

@@ -1,19 +1,9 @@
 """Actions on statements that span models: confirming a pasted transcript."""
 
 from django.db import transaction
-from django.utils.text import slugify
 
 from . import transcripts
 from .models import Speaker, StatementSpeaker, Turn
-
-
-def unique_slug(model, text, max_length=200):
-    base = slugify(text)[: max_length - 8] or "item"
-    slug, number = base, 1
-    while model.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
 
 
 class SpeakerResolver:
@@ -25,9 +15,9 @@ class SpeakerResolver:
     it is collected in ``unknown``.
     """
 
-    def __init__(self, create=False):
+    def __init__(self, create=False, unknown=None):
         self.create = create
-        self.unknown = []
+        self.unknown = [] if unknown is None else unknown
         self._by_key = {}
         for speaker in Speaker.objects.all():
             self._remember(speaker)
@@ -57,7 +47,7 @@ class SpeakerResolver:
         return self.find(name) or self._create(name)
 
     def _create(self, name):
-        speaker = Speaker.objects.create(name=name, slug=unique_slug(Speaker, name))
+        speaker = Speaker.objects.create(name=name)
         self._remember(speaker)
         return speaker
 

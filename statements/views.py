@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from .characters import xml_safe
 from .feeds import SITE_NAME, applied_filters, describe, with_query
 from .filters import StatementFilter
 from .models import Speaker, Statement
@@ -24,7 +25,7 @@ JSON_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u00
 
 
 def json_ld(data):
-    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    text = json.dumps(xml_safe(data), ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return format_html(
         '<script type="application/ld+json">{}</script>', mark_safe(text)
     )

@@ -42,11 +42,7 @@ def _empty_cache():
 @pytest.fixture
 def make_speaker(db):
     def make(name="Sergey Lavrov", **overrides):
-        return Speaker.objects.create(
-            name=name,
-            slug=overrides.pop("slug", name.lower().replace(" ", "-")),
-            **overrides,
-        )
+        return Speaker.objects.create(name=name, **overrides)
 
     return make
 
@@ -80,6 +76,6 @@ def make_statement(db):
 @pytest.fixture
 def make_topic(db):
     def make(name="Salisbury"):
-        return Topic.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+        return Topic.objects.create(name=name)
 
     return make

@@ -1,7 +1,11 @@
 """The admin's door: login throttling and password rules."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +37,7 @@ def test_five_wrong_passwords_lock_that_user_from_that_address(client, editor):
     assert after.status_code == 429
     page = after.content.decode()
     assert "Sign-in locked" in page
-    assert "5 wrong passwords in a row" in page
+    assert "5 wrong passwords in a row for one user name" in page
     assert "_auth_user_id" not in client.session
 
 
@@ -89,3 +93,84 @@ def test_admin_accepts_a_strong_staff_password(admin_client):
 
     assert response.status_code == 302
     assert User.objects.get(username="newcomer").check_password(password)
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    """What DJANGO_TRUSTED_PROXIES=1 sets (tests/test_settings.py checks that)."""
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+
+def through_proxy(client, username, password, forwarded_for):
+    """A sign-in as nginx passes it on: from its own address, naming the client's."""
+    return client.post(
+        LOGIN_URL,
+        {"username": username, "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_proxy_a_lock_follows_the_client_address(
+    client, editor, behind_one_proxy
+):
+    for _ in range(5):
+        through_proxy(client, "editor", "guess", "198.51.100.66")
+
+    assert through_proxy(client, "editor", PASSWORD, "198.51.100.66").status_code == 429
+    assert through_proxy(client, "editor", PASSWORD, "203.0.113.7").status_code == 302
+
+
+def test_a_client_cannot_pass_for_another_address_behind_the_proxy(
+    client, editor, behind_one_proxy
+):
+    # The attacker writes the victim's address; nginx appends the attacker's.
+    for _ in range(5):
+        through_proxy(client, "editor", "guess", "203.0.113.7, 198.51.100.66")
+
+    assert through_proxy(client, "editor", PASSWORD, "203.0.113.7").status_code == 302
+
+
+def test_many_user_names_from_one_address_lock_that_address(client, editor):
+    for number in range(19):
+        assert sign_in(client, f"guess{number}", "guess").status_code == 200
+
+    assert sign_in(client, "guess19", "guess").status_code == 429
+    assert sign_in(client, "editor", PASSWORD).status_code == 429
+    assert (
+        sign_in(client, "editor", PASSWORD, address="198.51.100.9").status_code == 302
+    )
+
+
+def test_an_unsafe_next_leads_to_the_admin_index(client, editor):
+    response = client.post(
+        "/admin/login/?next=https://evil.example.org/",
+        {"username": "editor", "password": PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+
+
+def test_an_admin_session_ends_after_two_idle_hours(client, editor):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert sign_in(client, "editor", PASSWORD).status_code == 302
+    with time_machine.travel(start + datetime.timedelta(hours=1, minutes=59)):
+        assert client.get("/admin/").status_code == 200
+    with time_machine.travel(start + datetime.timedelta(hours=3, minutes=50)):
+        assert client.get("/admin/").status_code == 200
+    with time_machine.travel(start + datetime.timedelta(hours=6)):
+        assert client.get("/admin/")["Location"].startswith("/admin/login/")
+
+
+def test_an_active_admin_session_ends_two_weeks_after_signing_in(client, editor):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        sign_in(client, "editor", PASSWORD)
+    for step in range(1, 14 * 16):  # every hour and a half, for two weeks
+        with time_machine.travel(start + step * datetime.timedelta(minutes=90)):
+            assert client.get("/admin/").status_code == 200
+    with time_machine.travel(start + datetime.timedelta(days=14, minutes=1)):
+        assert client.get("/admin/")["Location"].startswith("/admin/login/")

@@ -17,7 +17,6 @@ import logging
 import os
 import secrets
 import threading
-import time
 
 from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
@@ -140,24 +139,28 @@ class GenerationFollower(threading.Thread):
         self.redis = get_redis_connection("default")
         self.generation = None
         self.listening = False
+        self.stopped = threading.Event()
         self._behind = 0
 
     def run(self):
-        while True:
+        while not self.stopped.is_set():
             try:
                 self.follow()
             except REDIS_ERRORS:
                 if self.listening:  # Once per outage, not once a second.
                     logger.warning("Lost the content generation's channel")
+            except Exception:
+                # Whatever it was, requests read the database meanwhile.
+                logger.exception("The content generation's follower failed")
             finally:
                 self.listening = False
-            time.sleep(RESUBSCRIBE_SECONDS)
+            self.stopped.wait(RESUBSCRIBE_SECONDS)
 
     def follow(self):
         with self.redis.pubsub() as pubsub:
             pubsub.subscribe(CHANNEL)
             answered = True
-            while True:
+            while not self.stopped.is_set():
                 message = pubsub.get_message(timeout=POLL_SECONDS)
                 if message is None:
                     # All quiet: a connection cut without a word would look the same.
@@ -198,6 +201,11 @@ class GenerationFollower(threading.Thread):
 
     def lost(self):
         """Redis failed a request: do without it until it answers again."""
+        self.listening = False
+
+    def stop(self):
+        """For a process that lets go of this Redis (its tests do)."""
+        self.stopped.set()
         self.listening = False
 
 

@@ -9,6 +9,8 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
+from embassy.pagecache.generation import generation_follower
+
 REDIS_PORT = 6379
 REDIS_DB = 3
 
@@ -136,5 +138,6 @@ def redis_cache(settings, redis_proxy):
     settings.CACHES = {**settings.CACHES, "default": redis_settings(redis_proxy.url)}
     redis.Redis(port=REDIS_PORT, db=REDIS_DB).flushdb()
     yield redis_proxy
+    generation_follower().stop()
     redis.Redis(port=REDIS_PORT, db=REDIS_DB).flushdb()
     caches["local"].clear()

@@ -27,11 +27,14 @@ def post(client, statement, body, **overrides):
 
 
 def test_the_public_change_log_lists_every_correction_newest_first(
-    admin_client, client, public_statement
+    admin_client, admin_user, client, public_statement
 ):
+    # A day apart: each time signed in afresh, as staff sessions end when idle.
     with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        admin_client.force_login(admin_user)
         correct(admin_client, public_statement, "First fix.", change_note="A typo.")
     with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        admin_client.force_login(admin_user)
         correct(admin_client, public_statement, "Second.", change_note="A date.")
 
     page = client.get(public_statement.get_absolute_url()).content.decode()

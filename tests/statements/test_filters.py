@@ -145,7 +145,12 @@ def test_list_says_how_many_match_and_which_filters(client, archive):
         ("kind=speech", "kind", "Select a valid choice."),
         ("speaker=nobody-at-all", "speaker", "Select a valid choice."),
         ("tag=%00", "tag", "Null characters are not allowed."),
-        ("q=%1B", "q", "Words cannot contain control characters."),
+        ("q=%1B", "q", "Words cannot contain control characters or non-characters."),
+        (
+            "q=%EF%BF%BE",
+            "q",
+            "Words cannot contain control characters or non-characters.",
+        ),
         ("date_from=2021-12-01&date_to=2021-11-01", "date_to", "before the start date"),
     ],
 )

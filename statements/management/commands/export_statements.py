@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from statements.exchange import to_line
 from statements.filters import start_of_day
-from statements.importing import full_text
 from statements.models import Statement
 
 
@@ -37,4 +36,4 @@ class Command(BaseCommand):
             statements = statements.filter(published_at__gte=start_of_day(since))
         statements = statements.with_turns().order_by("published_at", "id")
         for statement in statements.iterator(chunk_size=500):
-            self.stdout.write(to_line(statement, full_text(statement)))
+            self.stdout.write(to_line(statement, statement.full_text()))

@@ -23,7 +23,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--update",
             action="store_true",
-            help="Refresh statements whose slug exists and whose content changed.",
+            help=(
+                "Refresh statements already imported whose content changed, as "
+                "an admin save does: a version in their history, and a correction "
+                "time if they were public. A statement someone saved while the "
+                "import ran is left alone and reported."
+            ),
         )
         parser.add_argument("--batch-size", type=int, default=500)
 
@@ -47,9 +52,11 @@ class Command(BaseCommand):
             else:
                 summary = importer.run(
                     stream,
-                    progress=lambda s: self.stderr.write(f"{s.lines} lines read: {s}"),
+                    progress=lambda s: self.stderr.write(
+                        f"{s.lines} {'line' if s.lines == 1 else 'lines'} read: {s}"
+                    ),
                 )
-        for error in summary.errors:
+        for error in sorted(summary.errors, key=lambda error: error.line_number):
             self.stderr.write(f"skipped {error}")
         self.stdout.write(f"Import finished: {summary}")
         if importer.speakers.unknown:
@@ -57,4 +64,9 @@ class Command(BaseCommand):
                 "Answers by names that are not known speakers were kept unlinked "
                 "(use --create-speakers to create them): "
                 + ", ".join(importer.speakers.unknown)
+            )
+        if summary.errors:
+            # Scripts notice from the exit status.
+            raise CommandError(
+                f"{len(summary.errors)} of {summary.lines} lines were not imported."
             )

@@ -37,17 +37,10 @@ class Command(BaseCommand):
 
     def _load(self):
         for name, position, aliases in SPEAKERS:
-            Speaker.objects.create(
-                name=name,
-                slug=name.lower().replace(" ", "-"),
-                position=position,
-                aliases=aliases,
-            )
+            Speaker.objects.create(name=name, position=position, aliases=aliases)
         with DEMO_STATEMENTS.open("rb") as stream:
             Importer().run(stream)
-        salisbury, _ = Topic.objects.get_or_create(
-            name="Salisbury", defaults={"slug": "salisbury"}
-        )
+        salisbury, _ = Topic.objects.get_or_create(name="Salisbury")
         TrackedIncident.objects.create(
             title="Salisbury incident",
             happened_on=datetime.date(2018, 3, 4),
