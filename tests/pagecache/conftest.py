@@ -1,4 +1,5 @@
 import io
+import os
 import socket
 import threading
 import time
@@ -29,6 +30,18 @@ def url_of_the_test_database():
         f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
         f"/{database['NAME']}"
     )
+
+
+def elsewhere(**settings):
+    """The environment of another process on the test database: a second
+    worker or node (debug mode only for its static files' names, as tests
+    run no collectstatic)."""
+    return {
+        "PATH": os.environ["PATH"],
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": url_of_the_test_database(),
+        **settings,
+    }
 
 
 def wait_until(condition, seconds=5):

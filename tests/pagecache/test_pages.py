@@ -22,7 +22,7 @@ from counters.models import TrackedIncident
 from embassy.pagecache.models import Generation
 from statements.models import Speaker, Statement
 
-from .conftest import url_of_the_test_database
+from .conftest import elsewhere
 
 pytestmark = pytest.mark.django_db
 
@@ -382,11 +382,7 @@ def test_with_the_default_settings_an_import_elsewhere_shows_on_the_next_request
     subprocess.run(
         [sys.executable, "manage.py", "import_statements", str(file)],
         cwd=Path(__file__).resolve().parents[2],
-        env={
-            "PATH": os.environ["PATH"],
-            "DJANGO_DEBUG": "1",
-            "DATABASE_URL": url_of_the_test_database(),
-        },
+        env=elsewhere(),
         check=True,
         capture_output=True,
     )

@@ -1,7 +1,6 @@
 """Redis shares cached pages and announces changes; the site never depends on it."""
 
 import datetime
-import os
 import socket
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from embassy.pagecache.generation import generation_follower, retire_pages
 from statements.models import Statement
 
-from .conftest import url_of_the_test_database, wait_until
+from .conftest import elsewhere, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,12 +45,7 @@ def test_a_change_in_another_process_retires_pages_cached_in_redis(
             "from embassy.pagecache.generation import retire_pages; retire_pages()",
         ],
         cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "DJANGO_DEBUG": "1",
-            "REDIS_URL": redis_cache.url,
-            "DATABASE_URL": url_of_the_test_database(),
-        },
+        env=elsewhere(REDIS_URL=redis_cache.url),
         check=True,
         capture_output=True,
     )
@@ -97,10 +91,7 @@ def free_port():
 
 @pytest.fixture
 def node_b(redis_cache, transactional_db):
-    """A second node: gunicorn serving the test database, sharing the Redis.
-
-    In debug mode only for its static files' names (no collectstatic here).
-    """
+    """A second node: gunicorn serving the test database, sharing the Redis."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -114,12 +105,7 @@ def node_b(redis_cache, transactional_db):
             "1",
         ],
         cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "DJANGO_DEBUG": "1",
-            "REDIS_URL": redis_cache.url,
-            "DATABASE_URL": url_of_the_test_database(),
-        },
+        env=elsewhere(REDIS_URL=redis_cache.url),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
