@@ -39,6 +39,9 @@ PAGE_KEY_PREFIX = "page:3"
 FILL_IN_START, FILL_IN_END = b"<!--fill-in-->", b"<!--/fill-in-->"
 # Set by ``public_page`` on a response the middleware may store.
 PUBLIC_PAGE_HEADER = "X-Public-Page"
+# Where the front leaves the generation of a page it did not hold (a name no
+# HTTP header can take), so that the middleware does not look again.
+MISSED = "embassy.pagecache.missed"
 # Headers worked out again for each answer from the cache.
 PER_ANSWER_HEADERS = {"content-length", "etag", "cache-control"}
 
@@ -159,6 +162,9 @@ def look_up(request):
     """
     if not may_answer_from_cache(request):
         return None, None
+    if MISSED in request.META:
+        # The front looked already: Django's turn, under that generation.
+        return None, request.META[MISSED]
     try:
         key = url_key(request)
         generation = current()
@@ -250,8 +256,10 @@ class CachedPageFront:
         self.application = application
 
     def __call__(self, environ, start_response):
-        answer, _ = look_up(WSGIRequest(environ))
+        answer, generation = look_up(WSGIRequest(environ))
         if answer is None:
+            if generation is not None:
+                environ[MISSED] = generation
             return self.application(environ, start_response)
         status = f"{answer.status_code} {HTTPStatus(answer.status_code).phrase}"
         start_response(status, list(answer.items()))
