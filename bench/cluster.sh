@@ -305,6 +305,37 @@ check "g. unpublish via node B (302)" admin_action "$B" unpublish
 check "g. gone at once from node A and nginx" lacks_title "$A"
 check "g. gone at once via nginx" lacks_title "$LB"
 
+# --- 5h. Scheduled publication: on time on every node, then served from the cache
+etag() { curl -s -o /dev/null -D - --max-time 10 "$1/statements/" | tr -d '\r' |
+    awk 'tolower($1) == "etag:" { print $2 }'; }
+$PY manage.py shell -v0 -c "
+import datetime
+from django.utils import timezone
+from statements.models import Statement
+Statement.objects.filter(pk=$STATEMENT_ID).update(
+    status='published', published_at=timezone.now() + datetime.timedelta(seconds=4))
+from embassy.pagecache.generation import retire_pages
+retire_pages()"
+check "h. scheduled 4 s ahead: not listed yet via node A" lacks_title "$A"
+check "h. scheduled 4 s ahead: not listed yet via node B" lacks_title "$B"
+sleep 5
+check "h. its time has come: listed via node A" has_title "$A"
+check "h. its time has come: listed via node B" has_title "$B"
+check "h. its time has come: listed via nginx" has_title "$LB"
+generation() {
+    psql -q -At -h 127.0.0.1 -U postgres -d "$DB" -c "SELECT number FROM pagecache_generation"
+}
+before="$(generation)"
+etags="$(for _ in $(seq 20); do etag "$B"; done | sort -u | grep -c .)"
+check "h. afterwards the generation stays put ($before, then $(generation))" \
+    [ "$(generation)" = "$before" ]
+# One ETag a minute: two at most if the minute turned meanwhile.
+check "h. 20 requests to node B give $etags ETag(s): from the cache" [ "$etags" -le 2 ]
+first_etag="$(etag "$B")"
+code="$(curl -s -o /dev/null --max-time 10 -w '%{http_code}' \
+    -H "If-None-Match: $first_etag" "$B/statements/")"
+check "h. If-None-Match with that ETag: $code" [ "$code" = 304 ]
+
 # --- 6. Summary
 echo
 echo "Summary: $passes passed, $failures failed in $(($(date +%s) - started)) s" \

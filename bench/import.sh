@@ -31,3 +31,17 @@ echo "peak memory (max RSS): $((peak_kb / 1024)) MB"
 psql -q -t -h 127.0.0.1 -U postgres -d "$DB" -c \
     "SELECT 'statements ' || count(*) FROM statements_statement UNION ALL
      SELECT 'turns ' || count(*) FROM statements_turn"
+
+# The list as a visitor finds it right after the import, with no manual
+# ANALYZE: the count it shows against the truth, and a deep page.
+DJANGO_ALLOWED_HOSTS=testserver $PY manage.py shell -v0 -c '
+import re
+from django.test import Client
+from statements.models import Statement
+client = Client()
+page = client.get("/statements/").content.decode()
+said = re.search(r"(About )?([0-9,]+) statements", page)
+shown, true = int(said[2].replace(",", "")), Statement.objects.published().count()
+print(f"list says: {said[0]!r}; true: {true}; off by {abs(shown - true) / true:.1%}")
+print("/statements/?page=2000:", client.get("/statements/?page=2000").status_code)
+'
