@@ -3,6 +3,7 @@
 #
 #   bench/run.sh            load the data set into a fresh database, then measure
 #   SKIP_LOAD=1 bench/run.sh   measure the database already loaded
+#   MODES=on bench/run.sh      caching on only (MODES=off: off only)
 #
 # For each path: wrk with 8 connections for $DURATION after a warm-up; prints
 # requests/s, p50 and p99 latency, errors (5xx and socket errors) and the
@@ -59,7 +60,7 @@ printf "%-78s %s\n" "/ (bare view, $(wc -c < bench/floor-body.html) bytes)" \
 stop_server
 rm -f bench/floor-body.html
 
-for mode in on off; do
+for mode in ${MODES:-on off}; do
     echo
     if [ "$mode" = on ]; then
         export DJANGO_PAGE_CACHE_SECONDS=600
