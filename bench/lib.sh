@@ -3,7 +3,7 @@
 
 DB="${BENCH_DB:-bench}"
 PORT="${BENCH_PORT:-8400}"
-REDIS_DB=2
+REDIS_DB="${BENCH_REDIS_DB:-2}"
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB}"
 export DJANGO_SECRET_KEY="bench-only"
 export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"

@@ -11,7 +11,7 @@ from embassy.pagecache.memo import memo
 
 from .characters import FORBIDDEN_IN_XML
 from .models import Speaker, Statement, Topic
-from .search import search
+from .search import nothing_to_look_for, search
 
 
 def start_of_day(day):
@@ -93,6 +93,16 @@ class StatementFilterForm(forms.Form):
                         "aria-describedby": f"{self.auto_id % name}_error",
                     }
                 )
+
+    def clean_q(self):
+        words = self.cleaned_data["q"]
+        if words.strip() and nothing_to_look_for(words):
+            raise ValidationError(
+                "Add a word to look for: excluded words (-word) and very common "
+                "words cannot make a search on their own.",
+                code="nothing_to_look_for",
+            )
+        return words
 
     def clean(self):
         cleaned_data = super().clean()

@@ -274,9 +274,8 @@ class Importer:
         statement is, or will be, at the next free one, base-2, base-3...
         """
         base = record.slug
-        taken = self.claimed.keys() | result.claimed.keys()
         stored = existing.get(base)
-        if stored is None and base not in taken:
+        if stored is None and base not in self.claimed and base not in result.claimed:
             return None, base
         if stored is not None and stored.identity == record.identity:
             return stored, base
@@ -284,6 +283,14 @@ class Importer:
         for statement in self._locked(numbered).values():
             if statement.identity == record.identity:
                 return statement, statement.slug
+        # Only here, for the rare slug met twice: every slug claimed so far,
+        # gathered for each line, made the import quadratic.
+        taken = [
+            slug
+            for claimed in (self.claimed, result.claimed)
+            for slug in claimed
+            if slug.startswith(base)
+        ]
         return None, unique_slug(Statement, base, taken=taken)
 
     def _update(self, changed):

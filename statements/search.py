@@ -58,6 +58,25 @@ def refresh_missing_search_vectors():
             )
 
 
+def nothing_to_look_for(words):
+    """True when ``words`` name nothing a match must contain.
+
+    Excluded words alone (``-zzz``, ``a OR -b``), with or without very common
+    words the search ignores, would match nearly every statement, and the
+    indexes cannot narrow them: each such search would read every vector and,
+    with a speaker, parse all their turns. On PostgreSQL ``querytree`` says
+    what the index can look up ("T": nothing); on SQLite, where ``-`` has no
+    meaning, the same rule is kept so both answer alike.
+    """
+    if not full_text_search_available():
+        return all(word.startswith("-") for word in words.split())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT querytree(websearch_to_tsquery('{CONFIG}', %s)) = 'T'", [words]
+        )
+        return cursor.fetchone()[0]
+
+
 def search_query(words):
     return SearchQuery(words, search_type="websearch", config=CONFIG)
 

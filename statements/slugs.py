@@ -15,7 +15,8 @@ def slugify(text, max_length):
     (iuliia's Wikipedia scheme: "Сергей Лавров" gives "sergey-lavrov"); other
     scripts by Unidecode's tables (python-slugify: "外交部" gives "wai-jiao-bu").
     """
-    latin = iuliia.WIKIPEDIA.translate(text)
+    # The scheme maps Cyrillic only: it gives ASCII text back unchanged, slowly.
+    latin = text if text.isascii() else iuliia.WIKIPEDIA.translate(text)
     return transliterated_slug(latin, max_length=max_length, word_boundary=True)
 
 

@@ -113,6 +113,36 @@ def test_search_with_a_speaker_finds_what_that_speaker_said(client, library):
     assert list(lavrov_fertiliser.context["object_list"]) == []
 
 
+NOTHING_TO_LOOK_FOR = "Add a word to look for: excluded words (-word)"
+
+
+@pytest.mark.parametrize(
+    "query", ["q=-zzz&speaker=sergey-lavrov", "q=-zzz", "q=-grain+-rights"]
+)
+def test_a_search_of_excluded_words_alone_is_refused_with_400(client, library, query):
+    # The indexes cannot narrow such a search: it read every vector, and with a
+    # speaker parsed all their turns.
+    response = client.get(f"/statements/?{query}")
+    feed = client.get(f"/statements/atom/?{query}")
+
+    assert response.status_code == 400
+    assert NOTHING_TO_LOOK_FOR in response.content.decode()
+    assert 'aria-describedby="id_q_error"' in response.content.decode()
+    assert list(response.context["object_list"]) == []
+    assert feed.status_code == 400
+
+
+@postgres_only
+@pytest.mark.parametrize("words", ["the+-zzz", "grain+OR+-zzz", "-%22human+rights%22"])
+def test_excluded_words_with_only_ignored_or_optional_words_are_refused(
+    client, library, words
+):
+    response = client.get(f"/statements/?q={words}&speaker=sergey-lavrov")
+
+    assert response.status_code == 400
+    assert NOTHING_TO_LOOK_FOR in response.content.decode()
+
+
 def test_search_with_a_speaker_matches_their_statements_without_turns(
     client, make_statement, make_speaker
 ):

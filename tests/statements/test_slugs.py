@@ -2,7 +2,11 @@
 
 import datetime
 
+import iuliia
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from slugify import slugify as transliterated_slug
 
 from statements.models import Speaker, Statement, Topic
 from statements.slugs import slugify
@@ -33,6 +37,14 @@ ANOTHER_RUSSIAN = {**RUSSIAN, "title": "Заявление МИД России �
 )
 def test_titles_and_names_in_any_script_are_transliterated(text, slug):
     assert slugify(text, 200) == slug
+
+
+@given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_text_skips_the_cyrillic_scheme_for_the_same_slug(text):
+    expected = transliterated_slug(
+        iuliia.WIKIPEDIA.translate(text), max_length=60, word_boundary=True
+    )
+    assert slugify(text, 60) == expected
 
 
 def test_an_imported_russian_title_gets_a_transliterated_slug(tmp_path):
