@@ -17,6 +17,8 @@ import logging
 import os
 import secrets
 import threading
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
@@ -101,8 +103,28 @@ def _read():
     return row or retire_pages()
 
 
+# The generation a request is being answered under, once read for it.
+_this_request = ContextVar("content_generation_of_this_request", default=None)
+
+
+@contextmanager
+def held_for_request(row):
+    """Within it, ``current()`` gives ``row`` without reading it again.
+
+    Without Redis, every read is a query, and a page's memos (filter choices,
+    header, match count) would each read it once more.
+    """
+    token = _this_request.set(row)
+    try:
+        yield
+    finally:
+        _this_request.reset(token)
+
+
 def current():
     """The generation for this request; raises DatabaseError if it cannot be read."""
+    if (held := _this_request.get()) is not None:
+        return held
     follower = generation_follower()
     row = follower.generation if follower and follower.listening else None
     if row is None:

@@ -31,7 +31,13 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 
 from embassy.middleware import database_unavailable
 
-from .generation import REDIS_ERRORS, current, redis_failed, shared_cache
+from .generation import (
+    REDIS_ERRORS,
+    current,
+    held_for_request,
+    redis_failed,
+    shared_cache,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -249,7 +255,11 @@ class PageCacheMiddleware:
             status, headers, body = answer
             return HttpResponse(body, status=status, headers=headers)
         request.page_generation = generation
-        response = self.get_response(request)
+        if generation is None:
+            response = self.get_response(request)
+        else:
+            with held_for_request(generation):
+                response = self.get_response(request)
         public = response.headers.pop(PUBLIC_PAGE_HEADER, None)
         if response.cookies:
             # A cookie is one visitor's, whatever the view said of the page.
