@@ -13,7 +13,8 @@ from django.db import connection
 from embassy.pagecache.generation import generation_follower
 
 REDIS_PORT = 6379
-REDIS_DB = 3
+# Its own Redis database, so that suites run side by side can choose apart.
+REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "3"))
 
 
 @pytest.fixture
