@@ -28,9 +28,12 @@ class SpeakerQuerySet(PublicNamesQuerySet):
         from .models import Statement
 
         public = Q(statements__in=Statement.objects.published().values("pk"))
-        return self.annotate(
-            public_statements=Count("statements", filter=public)
-        ).filter(public_statements__gt=0)
+        # Meta.ordering is dropped from GROUP BY queries: ordered here.
+        return (
+            self.annotate(public_statements=Count("statements", filter=public))
+            .filter(public_statements__gt=0)
+            .order_by("name")
+        )
 
 
 class TopicQuerySet(PublicNamesQuerySet):
