@@ -153,6 +153,9 @@ class StatementFilter(django_filters.FilterSet):
         fields = ["q", "speaker", "kind", "tag", "date_from", "date_to"]
 
     search_capped = False
+    # How many recent statements a phrase or exclusion was looked for in,
+    # when that left some out (see ``search``).
+    search_checked = None
 
     def filter_queryset(self, queryset):
         """Words last: a search ranks among what the other filters leave."""
@@ -166,7 +169,7 @@ class StatementFilter(django_filters.FilterSet):
     def filter_words(self, queryset, name, value):
         if not value.strip():
             return queryset
-        matches, self.search_capped = search(
+        matches, self.search_capped, self.search_checked = search(
             queryset, value, speaker=self.form.cleaned_data.get("speaker")
         )
         return matches

@@ -9,9 +9,17 @@ The vectors are refreshed by ``refresh_search_vectors`` whenever a statement
 or its turns are saved, and by the importer for each batch.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+import re
+
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchQueryField,
+    SearchRank,
+    SearchVector,
+)
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Value
+from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -24,6 +32,14 @@ HEADLINE_OPTIONS = (
 )
 # How many of the most recent matches a search ranks (see ``search``).
 RANKED_WINDOW = 1000
+# How many of the most recent statements holding every word a search names
+# are checked for the rest of it: phrases (the words' order) and excluded
+# words. The GIN index answers "holds these words" exactly; order and absence
+# are checked statement by statement, and for common words that would read
+# most of the archive (a phrase of them ran into the statement timeout).
+CHECKED_WINDOW = 2000
+# A phrase's "followed by" in a tsquery's text; lexemes never hold a space.
+PHRASE_OPERATOR = re.compile(r" <(?:-|[0-9]+)> ")
 # Longer texts are indexed by their first part (a tsvector is at most 1 MB).
 INDEXED_CHARACTERS = 200_000
 
@@ -77,6 +93,34 @@ def nothing_to_look_for(words):
         return cursor.fetchone()[0]
 
 
+def indexed_words(words):
+    """The part of ``words`` the GIN index answers exactly, or None if all of it.
+
+    That is the query without its excluded words (``querytree``) and with its
+    phrases as plain "all these words": every match of ``words`` matches it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT querytree(q)::text, q::text "
+            f"FROM websearch_to_tsquery('{CONFIG}', %s) AS q",
+            [words],
+        )
+        tree, whole = cursor.fetchone()
+    indexed = PHRASE_OPERATOR.sub(" & ", tree)
+    return None if indexed == whole else indexed
+
+
+class Matches(Func):
+    """``vector @@ query`` for a tsquery given as text (already normalised)."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, vector, query_text):
+        super().__init__(vector, Cast(Value(query_text), SearchQueryField()))
+
+
 def search_query(words):
     return SearchQuery(words, search_type="websearch", config=CONFIG)
 
@@ -86,18 +130,24 @@ def turn_vector():
     return SearchVector("text", config=CONFIG)
 
 
-def turn_matches(words, speaker=None):
-    """Turns whose text matches; by ``speaker`` if given."""
+def turn_matches(words, speaker=None, indexed=None):
+    """Turns whose text matches; by ``speaker`` if given.
+
+    With ``indexed`` (see ``indexed_words``), turns holding those words:
+    what the index answers alone, without parsing each turn's text again.
+    """
     from .models import Turn
 
     turns = Turn.objects.all()
     if speaker is not None:
         turns = turns.filter(speaker=speaker)
-    if full_text_search_available():
-        return turns.annotate(vector=turn_vector()).filter(vector=search_query(words))
-    for word in words.split():
-        turns = turns.filter(text__icontains=word)
-    return turns
+    if not full_text_search_available():
+        for word in words.split():
+            turns = turns.filter(text__icontains=word)
+        return turns
+    if indexed is not None:
+        return turns.filter(Matches(turn_vector(), indexed))
+    return turns.annotate(vector=turn_vector()).filter(vector=search_query(words))
 
 
 def search(statements, words, speaker=None):
@@ -109,18 +159,32 @@ def search(statements, words, speaker=None):
 
     On PostgreSQL the RANKED_WINDOW most recent matches are ranked: ranking
     reads every candidate's vector, and a word found in most of the archive
-    would otherwise make each search read most of it. Returns the statements
-    and whether there were more matches than that.
+    would otherwise make each search read most of it. A phrase or an excluded
+    word is looked for among the CHECKED_WINDOW most recent statements that
+    hold the words. Returns the statements, whether there were more matches
+    than RANKED_WINDOW, and CHECKED_WINDOW if that window left statements out
+    (else None).
     """
     if not full_text_search_available():
-        return substring_search(statements, words, speaker), False
+        return substring_search(statements, words, speaker), False, None
     query = search_query(words)
+    indexed = indexed_words(words)
+    # A speaker's answers are checked for the words (the statement for their
+    # order): checking each answer's phrases would parse each answer again.
+    said = None if speaker is None else turn_matches(words, speaker, indexed)
+    checked, window_full = statements, False
+    if indexed is not None:
+        window = list(
+            statements.filter(Matches(F("search_vector"), indexed))
+            .order_by("-published_at", "-id")
+            .values_list("pk", flat=True)[: CHECKED_WINDOW + 1]
+        )
+        window_full = len(window) > CHECKED_WINDOW
+        checked = statements.filter(pk__in=window[:CHECKED_WINDOW])
     # Each statement's vector holds its turns too, so the GIN index narrows
     # every search, a speaker's included.
-    matches = statements.filter(search_vector=query)
-    said = None
-    if speaker is not None:
-        said = turn_matches(words, speaker)
+    matches = checked.filter(search_vector=query)
+    if said is not None:
         matches = matches.filter(
             Q(pk__in=said.values("statement_id")) | ~Exists(any_turn())
         )
@@ -134,9 +198,12 @@ def search(statements, words, speaker=None):
     )
     if said is not None:
         ranked = ranked.annotate(matching_turn=first_position(said))
-    return ranked.order_by("-rank", "-published_at", "-id"), len(
-        recent
-    ) == RANKED_WINDOW
+    capped = len(recent) == RANKED_WINDOW
+    return (
+        ranked.order_by("-rank", "-published_at", "-id"),
+        capped,
+        CHECKED_WINDOW if window_full else None,
+    )
 
 
 def substring_search(statements, words, speaker=None):

@@ -194,3 +194,40 @@ def test_a_search_ranks_among_what_the_other_filters_leave(
         "Sanctions in 2021",
     }
     assert "the 2 most recent are ranked here" in everything.content.decode()
+
+
+@postgres_only
+def test_phrases_and_exclusions_are_checked_in_the_most_recent_with_the_words(
+    client, make_statement, monkeypatch, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the same searches again with a wider window
+    monkeypatch.setattr("statements.search.CHECKED_WINDOW", 2)
+    for year, body in [
+        (2019, "The foreign ministry replied."),
+        (2020, "A ministry of foreign trade."),
+        (2021, "Foreign visitors at the ministry."),
+    ]:
+        make_statement(
+            title=f"Note of {year}",
+            body=body,
+            published_at=datetime.datetime(year, 6, 1, 12, tzinfo=datetime.UTC),
+        )
+
+    response = client.get("/statements/?q=%22foreign+ministry%22")
+
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == []
+    assert (
+        "phrases and excluded words were looked for in the 2 most recent "
+        "statements with all the words" in response.content.decode()
+    )
+    assert found(client, "q=foreign+ministry+-trade") == ["Note of 2021"]
+    monkeypatch.setattr("statements.search.CHECKED_WINDOW", 3)
+    assert found(client, "q=%22foreign+ministry%22") == ["Note of 2019"]
+    assert set(found(client, "q=foreign+ministry+-trade")) == {
+        "Note of 2021",
+        "Note of 2019",
+    }
+    assert (
+        "were looked for" not in client.get("/statements/?q=foreign").content.decode()
+    )
