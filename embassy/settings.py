@@ -144,7 +144,7 @@ TEMPLATES = [
     },
 ]
 
-# Form widgets may use templates of ours (templates/statements/widgets/).
+# Form widgets may use templates of ours, from templates/.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "embassy.wsgi.application"
