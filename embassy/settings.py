@@ -167,7 +167,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # Many small queries at once, not one big one: a query split across
         # parallel workers only took CPU from the requests beside it (random
         # filter combinations served 10% fewer requests a second with it on).
-        options="-c max_parallel_workers_per_gather=0",
+        # Nor is a query compiled (JIT): searches' high cost estimates made
+        # PostgreSQL spend longer compiling than the query then ran.
+        options="-c max_parallel_workers_per_gather=0 -c jit=off",
     )
 
 # Redis when REDIS_URL is set (shared by every server process); otherwise
