@@ -65,6 +65,7 @@ measure() {
         END { printf "%10.1f %9.2f %9.2f %7d\n", rps, p50, p99, bad + sock }'
 }
 
+# heading FIRST [EXTRA]: the column names of measure's line (and of one more).
 heading() {
-    printf "%-78s %10s %9s %9s %7s\n" "$1" "req/s" "p50 ms" "p99 ms" "errors"
+    printf "%-78s %10s %9s %9s %7s %7s\n" "$1" "req/s" "p50 ms" "p99 ms" "errors" "${2:-}"
 }

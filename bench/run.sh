@@ -6,8 +6,9 @@
 #   MODES=on bench/run.sh      caching on only (MODES=off: off only)
 #
 # For each path: wrk with 8 connections for $DURATION after a warm-up; prints
-# requests/s, p50 and p99 latency, errors (5xx and socket errors) and the
-# queries per request. The floor is a bare Django view under the same gunicorn.
+# requests/s, p50 and p99 latency, errors (5xx and socket errors), and the
+# requests/s as a share of the floor's: a bare Django view under the same
+# gunicorn, measured first in the same run. Also the queries per request.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,13 +34,13 @@ PATHS=(
     "/statements/?page=2000"
     "/statements/?speaker=sergey-lavrov&date_from=2015-01-01&date_to=2016-12-31"
     "/statements/?q=human+rights"
-    "/statements/?q=sanctions&speaker=sergey-lavrov"
     "/statements/$TRANSCRIPT/"
 )
 
 echo
 echo "== Queries per request and plans (no sequential scan of the statements table)"
-$PY bench/explain.py "${PATHS[@]}" "/speakers/maria-zakharova/?page=50" \
+$PY bench/explain.py "${PATHS[@]}" "/statements/?q=sanctions&speaker=sergey-lavrov" \
+    "/speakers/maria-zakharova/?page=50" \
     "/statements/?kind=interview&tag=nato&page=3" || echo "!! a plan scans the table"
 
 echo
@@ -55,10 +56,16 @@ setsid .venv/bin/gunicorn --chdir bench floor_wsgi --bind "127.0.0.1:$PORT" \
 server_pid=$!
 wait_for "http://127.0.0.1:$PORT/"
 heading "path (floor)"
-printf "%-78s %s\n" "/ (bare view, $(wc -c < bench/floor-body.html) bytes)" \
-    "$(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$PORT/")"
+floor=$(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$PORT/")
+printf "%-78s %s\n" "/ (bare view, $(wc -c < bench/floor-body.html) bytes)" "$floor"
+FLOOR_RPS=$(echo "$floor" | awk '{print $1}')
 stop_server
 rm -f bench/floor-body.html
+
+# of_floor FIGURES: a measurement line with its requests/s as a share of the floor's.
+of_floor() {
+    echo "$1" | awk -v floor="$FLOOR_RPS" '{ printf "%s %6.1f%%", $0, 100 * $1 / floor }'
+}
 
 for mode in ${MODES:-on off}; do
     echo
@@ -69,17 +76,17 @@ for mode in ${MODES:-on off}; do
     fi
     echo "== Caching $mode ($WORKERS sync workers, $CONNECTIONS connections, $DURATION each)"
     serve "$WORKERS"
-    heading "path"
+    heading "path" "floor"
     for path in "${PATHS[@]}"; do
         printf "%-78s %s\n" "$path" \
-            "$(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$PORT$path")"
+            "$(of_floor "$(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$PORT$path")")"
     done
     # Twice: first with the shared cache as the paths above left it (random
     # combinations' list items not yet drawn), then again, as a site that has
     # been serving them for a while has it.
     for state in "cold" "warm"; do
         printf "%-78s %s\n" "random filter combinations ($state, bench/random_filters.lua)" \
-            "$(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$PORT" \
-                -s bench/random_filters.lua)"
+            "$(of_floor "$(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$PORT" \
+                -s bench/random_filters.lua)")"
     done
 done
