@@ -223,3 +223,29 @@ def test_speaker_page_lists_their_statements_with_the_same_filters(client, archi
 
 def test_unknown_speaker_page_is_404(client, archive):
     assert client.get("/speakers/nobody/").status_code == 404
+
+
+def test_the_form_lists_public_names_escaped_and_keeps_the_choices_made(
+    client, make_statement, make_speaker, make_topic
+):
+    odd = make_speaker('Anne <b>"O\'Neil"</b> & Co')
+    lavrov = make_speaker("Sergey Lavrov")
+    make_speaker("Nobody Public")
+    make_statement(speakers=[odd, lavrov], topics=[make_topic("NATO")])
+
+    response = client.get("/statements/?speaker=sergey-lavrov&kind=comment")
+
+    page = response.content.decode()
+    speaker_select = page[page.index('<select name="speaker"') :]
+    speaker_select = speaker_select[: speaker_select.index("</select>")]
+    assert speaker_select.splitlines()[1:] == [
+        '  <option value="">Any speaker</option>',
+        f'  <option value="{odd.slug}">Anne &lt;b&gt;&quot;O&#x27;Neil&quot;&lt;/b&gt;'
+        " &amp; Co</option>",
+        '  <option value="sergey-lavrov" selected>Sergey Lavrov</option>',
+    ]
+    assert '<option value="comment" selected>Comment</option>' in page
+    assert '<option value="nato">NATO</option>' in page
+    # A filter left empty keeps "Any ..." chosen, as Django's own widget does.
+    assert '<option value="" selected>Any topic</option>' in page
+    assert page.count(" selected>") == 3
