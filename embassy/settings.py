@@ -293,14 +293,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # Uploaded pictures and documents (library/). On one machine they are files
-# under MEDIA_ROOT, which nginx or a CDN serves at MEDIA_URL (see
-# bench/nginx-cluster.conf; Django serves them itself with DEBUG on or
-# DJANGO_SERVE_MEDIA=1). With several nodes, DJANGO_MEDIA_STORAGE=s3 keeps
-# them in an S3-compatible bucket that every node reads and writes.
+# under MEDIA_ROOT, which nginx or a CDN serves at MEDIA_URL before Django
+# sees the request (bench/nginx-cluster.conf); Django answers for them too,
+# alike, where nothing stands in front. With several nodes,
+# DJANGO_MEDIA_STORAGE=s3 keeps them in an S3-compatible bucket that every
+# node reads and writes.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
 MEDIA_STORAGE = os.environ.get("DJANGO_MEDIA_STORAGE", "filesystem")
-SERVE_MEDIA = env_flag("DJANGO_SERVE_MEDIA", DEBUG)
 if MEDIA_STORAGE == "s3":
     if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         raise ImproperlyConfigured(

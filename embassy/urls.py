@@ -32,7 +32,8 @@ urlpatterns = [
     path("", include("statements.urls")),
 ]
 
-if settings.SERVE_MEDIA and settings.MEDIA_STORAGE == "filesystem":
+# Uploaded files, where they are files under a path of this site.
+if settings.MEDIA_STORAGE == "filesystem" and not settings.MEDIA_ORIGIN:
     urlpatterns.append(
         re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media)
     )

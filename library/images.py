@@ -13,6 +13,7 @@ decoded. Only the first frame of an animated picture is kept.
 """
 
 import io
+import warnings
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -28,6 +29,12 @@ ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITION_WIDTHS = (480, 960, 1600)
 MODERN_FORMAT = "webp"
 MIME_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "png": "image/png"}
+
+
+TOO_LARGE = (
+    f"The limit is {MAX_SIDE} pixels a side and {MAX_PIXELS // 1_000_000} "
+    "million pixels in all."
+)
 
 
 class ImageRejected(ValueError):
@@ -56,7 +63,11 @@ def _open(data):
     if len(data) > MAX_BYTES:
         raise ImageRejected(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB.")
     try:
-        picture = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            picture = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ImageRejected(TOO_LARGE) from None
     except (UnidentifiedImageError, OSError):
         raise ImageRejected(
             "The file is not a picture (JPEG, PNG or WebP), whatever its name says."
@@ -67,10 +78,7 @@ def _open(data):
         )
     width, height = picture.size
     if max(width, height) > MAX_SIDE or width * height > MAX_PIXELS:
-        raise ImageRejected(
-            f"The picture is {width} by {height} pixels; the limit is {MAX_SIDE} "
-            f"pixels a side and {MAX_PIXELS // 1_000_000} million pixels in all."
-        )
+        raise ImageRejected(f"The picture is {width} by {height} pixels. {TOO_LARGE}")
     return picture
 
 
@@ -104,9 +112,7 @@ def _encode(pixels, extension):
 
 def rendition_widths(width):
     """The widths offered for a picture ``width`` pixels wide: never wider."""
-    return [w for w in RENDITION_WIDTHS if w < width] + [
-        min(width, RENDITION_WIDTHS[-1])
-    ]
+    return sorted({min(w, width) for w in RENDITION_WIDTHS})
 
 
 def process(data):

@@ -1,6 +1,6 @@
 """How stored files are served, wherever they are served from.
 
-Django's own media view (development, or DJANGO_SERVE_MEDIA=1), the S3
+Django's own media view (where nothing serves MEDIA_ROOT in front), the S3
 objects' metadata and bench/nginx-cluster.conf all give these headers.
 Stored names are never reused, so browsers and CDNs may keep a file forever.
 Documents are downloaded, never shown inline on the site's own origin: a
