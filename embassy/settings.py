@@ -149,7 +149,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "counters.context_processors.site_header",
-                "library.context_processors.emblem",
             ],
         },
     },
