@@ -79,6 +79,8 @@ class ImageAdmin(StoreOnAdd, admin.ModelAdmin):
     list_display_links = ["thumbnail", "alt"]
     search_fields = ["alt", "caption", "credit"]
     date_hierarchy = "created_at"
+    # Explicit: a model's default order is dropped once the use count groups rows.
+    ordering = ["-created_at", "-id"]
     readonly_fields = ["picture", "size", "created_at"]
 
     def get_queryset(self, request):

@@ -85,10 +85,6 @@ class Image(models.Model):
     def get_absolute_url(self):
         return self.file.url
 
-    @property
-    def extension(self):
-        return self.file.name.rsplit(".", 1)[-1]
-
     def versions(self, extension):
         return [r for r in self.renditions if r["format"] == extension]
 

@@ -8,6 +8,7 @@ from PIL import Image as Picture
 
 from library import images
 from library.models import Image
+from tests.statements.test_admin import press_officer  # noqa: F401 (a fixture)
 
 from .conftest import GPS_IFD, gps_exif, jpeg
 
@@ -181,3 +182,24 @@ def test_the_library_lists_and_searches_pictures(admin_client, make_image):
 
     assert "Lavrov at the podium" in page
     assert "The embassy building" not in page
+
+
+def test_a_press_officer_adds_a_picture_and_finds_it_from_a_statement(
+    press_officer,  # noqa: F811
+):
+    assert upload(press_officer, jpeg()).status_code == 302
+    image = Image.objects.get()
+
+    # The statement form's picture field looks the library up as the editor types.
+    found = press_officer.get(
+        "/admin/autocomplete/",
+        {
+            "term": "ministers",
+            "app_label": "library",
+            "model_name": "statementimage",
+            "field_name": "image",
+        },
+    ).json()
+    assert [item["id"] for item in found["results"]] == [str(image.pk)]
+    assert press_officer.get("/admin/library/document/add/").status_code == 200
+    assert press_officer.get("/admin/library/emblem/").status_code == 200
