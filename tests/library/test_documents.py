@@ -67,3 +67,21 @@ def test_a_title_never_becomes_a_path(admin_client):
 )
 def test_the_size_reads_as_people_say_it(size, text):
     assert Document(size=size).size_text == text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/../embassy/settings.py",
+        "/media/%2e%2e/embassy/settings.py",
+        "/media/documents/",
+        "/media/documents/0123/missing.pdf",
+        "/media/\x00.pdf",
+    ],
+)
+def test_the_media_address_serves_stored_files_only(client, make_document, path):
+    make_document()
+
+    response = client.get(path)
+
+    assert response.status_code in (400, 404)
