@@ -53,11 +53,12 @@ class Record:
     line_number: int = 0
     # False when the slug was made from the date and title.
     slug_given: bool = True
-    images: list[ImageRef] = field(default_factory=list)
-    documents: list[DocumentRef] = field(default_factory=list)
+    # None when the line has no such key: --update then leaves them alone.
+    images: list[ImageRef] | None = None
+    documents: list[DocumentRef] | None = None
     # The library's entries for them, once the importer has brought them in.
-    library_images: list = field(default_factory=list)
-    library_documents: list = field(default_factory=list)
+    library_images: list | None = None
+    library_documents: list | None = None
 
     @property
     def identity(self):
@@ -189,8 +190,10 @@ def _document_ref(item):
 
 
 def _media(data, key, parse_one):
-    """``data[key]``, a list of objects each read by ``parse_one``."""
-    value = data.get(key, [])
+    """``data[key]``, a list of objects each read by ``parse_one``; None if absent."""
+    if key not in data:
+        return None
+    value = data[key]
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise RecordError(f"{key} must be a list of objects")
     refs = []

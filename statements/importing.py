@@ -191,17 +191,19 @@ class Importer:
         Files are brought in before the line's batch is written, outside its
         transaction: a line refused later leaves them in the library, unused.
         """
-        if isinstance(item, LineError) or not (item.images or item.documents):
+        if isinstance(item, LineError):
             return item
         try:
-            item.library_images = [
-                self.media.image(f"images[{n}]", ref)
-                for n, ref in enumerate(item.images)
-            ]
-            item.library_documents = [
-                self.media.document(f"documents[{n}]", ref)
-                for n, ref in enumerate(item.documents)
-            ]
+            if item.images is not None:
+                item.library_images = [
+                    self.media.image(f"images[{n}]", ref)
+                    for n, ref in enumerate(item.images)
+                ]
+            if item.documents is not None:
+                item.library_documents = [
+                    self.media.document(f"documents[{n}]", ref)
+                    for n, ref in enumerate(item.documents)
+                ]
         except MediaError as error:
             return LineError(item.line_number, str(error))
         return item
@@ -333,8 +335,15 @@ class Importer:
         StatementSpeaker.objects.filter(statement_id__in=ids).delete()
         Statement.topics.through.objects.filter(statement_id__in=ids).delete()
         Turn.objects.filter(statement_id__in=ids).delete()
-        StatementImage.objects.filter(statement_id__in=ids).delete()
-        StatementDocument.objects.filter(statement_id__in=ids).delete()
+        # A line without "images" or "documents" leaves them as they are.
+        StatementImage.objects.filter(
+            statement_id__in=[s.id for s, r in changed if r.library_images is not None]
+        ).delete()
+        StatementDocument.objects.filter(
+            statement_id__in=[
+                s.id for s, r in changed if r.library_documents is not None
+            ]
+        ).delete()
         return updated
 
     @staticmethod
@@ -395,13 +404,13 @@ class Importer:
             turns += build_turns(statement, parsed_turns, speakers, self.speakers)
             image_links += [
                 StatementImage(statement=statement, image=image, position=position)
-                for position, image in enumerate(record.library_images)
+                for position, image in enumerate(record.library_images or [])
             ]
             document_links += [
                 StatementDocument(
                     statement=statement, document=document, position=position
                 )
-                for position, document in enumerate(record.library_documents)
+                for position, document in enumerate(record.library_documents or [])
             ]
         StatementSpeaker.objects.bulk_create(links)
         Statement.topics.through.objects.bulk_create(topic_links)
@@ -416,8 +425,8 @@ class Importer:
             _normalised(stored_body) != _normalised(record.body)
             or [s.name for s in statement.ordered_speakers] != record.speakers
             or sorted(t.name for t in statement.topics.all()) != sorted(record.tags)
-            or statement.gallery != record.library_images
-            or statement.documents != record.library_documents
+            or record.library_images not in (None, statement.gallery)
+            or record.library_documents not in (None, statement.documents)
             or any(
                 getattr(statement, name) != getattr(record, name)
                 for name in CONTENT_FIELDS

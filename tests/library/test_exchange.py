@@ -151,3 +151,21 @@ def test_export_without_media_says_what_it_left_out(folder):
 
     assert "images" not in out.getvalue()
     assert "1 statements have pictures or documents, not exported" in err.getvalue()
+
+
+def test_update_follows_the_lines_pictures_and_leaves_them_when_it_names_none(
+    folder,
+):
+    run_import(folder, jsonl(LINE))
+    statement = Statement.objects.get(slug="comment-with-pictures")
+    without_keys = {k: v for k, v in LINE.items() if k not in ("images", "documents")}
+
+    run_import(folder, jsonl(without_keys), "--update")
+    assert [image.alt for image in statement.gallery] == ["The podium", "The hall"]
+
+    reordered = {**LINE, "images": LINE["images"][::-1], "documents": []}
+    out, _ = run_import(folder, jsonl(reordered), "--update")
+    assert "1 updated" in out
+    statement = Statement.objects.with_media().get(pk=statement.pk)
+    assert [image.alt for image in statement.gallery] == ["The hall", "The podium"]
+    assert statement.documents == []
