@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as Picture
+from PIL import PngImagePlugin
 
 from library import images
 from library.models import Image
@@ -203,3 +204,25 @@ def test_a_press_officer_adds_a_picture_and_finds_it_from_a_statement(
     assert [item["id"] for item in found["results"]] == [str(image.pk)]
     assert press_officer.get("/admin/library/document/add/").status_code == 200
     assert press_officer.get("/admin/library/emblem/").status_code == 200
+
+
+@pytest.mark.parametrize("kind", ["PNG", "WEBP"])
+def test_png_and_webp_metadata_is_stripped_too(make_image, kind):
+    buffer = io.BytesIO()
+    options = {"exif": gps_exif().tobytes()}
+    if kind == "PNG":
+        text = PngImagePlugin.PngInfo()
+        text.add_text("Comment", "taken at the residence, EmbassyCam")
+        options["pnginfo"] = text
+    else:
+        options["xmp"] = b"<x:xmpmeta>EmbassyCam</x:xmpmeta>"
+    Picture.new("RGB", (900, 600), (20, 90, 160)).save(buffer, kind, **options)
+    assert b"EmbassyCam" in buffer.getvalue()
+
+    image = make_image(buffer.getvalue())
+
+    for name in image.file_names():
+        with image.file.storage.open(name, "rb") as stored:
+            content = stored.read()
+        assert b"EmbassyCam" not in content and b"Exif" not in content, name
+        assert not Picture.open(io.BytesIO(content)).getexif()
