@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Two nodes on one machine: two `make serve` instances (ports 8301 and 8302)
-# sharing PostgreSQL database "cluster" and Redis database 1, behind nginx on
-# 8300 (round robin, config rendered from bench/nginx-cluster.conf into a
-# temporary directory). Then checks that sessions, cache invalidation and
-# static files work whichever node answers. Prints PASS/FAIL per check and
-# exits non-zero on any FAIL. Both gunicorns and nginx are stopped on exit.
+# sharing PostgreSQL database "cluster", a Redis of their own and an S3 bucket
+# (moto's S3 server on 8303) for uploaded files, behind nginx on 8300 (round
+# robin, config rendered from bench/nginx-cluster.conf into a temporary
+# directory). Then checks that sessions, cache invalidation, static files and
+# uploaded pictures work whichever node answers. Prints PASS/FAIL per check
+# and exits non-zero on any FAIL. Gunicorns, nginx, Redis and moto are
+# stopped on exit.
 #   bash bench/cluster.sh
+#   LB_PORT=8416 PORT_A=8417 PORT_B=8418 REDIS_PORT=8419 S3_PORT=8431 \
+#       CLUSTER_DB=bench15 bash bench/cluster.sh    (ports and database of your own)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LB_PORT="${LB_PORT:-8300}"
 PORT_A="${PORT_A:-8301}"
 PORT_B="${PORT_B:-8302}"
-DB=cluster
+S3_PORT="${S3_PORT:-8303}"
+DB="${CLUSTER_DB:-cluster}"
 A="http://127.0.0.1:$PORT_A"
 B="http://127.0.0.1:$PORT_B"
 LB="http://127.0.0.1:$LB_PORT"
@@ -27,12 +32,16 @@ export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 export DJANGO_SECRET_KEY="cluster-test-only-not-secret"
 export DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
 export DJANGO_DEBUG=0 DJANGO_ADMIN_URL="admin/" WEB_CONCURRENCY=2
+# Uploaded files in a bucket both nodes share: moto's S3 server, step 2.
+export DJANGO_MEDIA_STORAGE=s3 AWS_STORAGE_BUCKET_NAME=embassy-media \
+    AWS_S3_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" AWS_S3_REGION_NAME=us-east-1 \
+    AWS_S3_ADDRESSING_STYLE=path AWS_ACCESS_KEY_ID=cluster AWS_SECRET_ACCESS_KEY=cluster
 unset DJANGO_HTTPS
 PY=.venv/bin/python
 
 TMP="$(mktemp -d /tmp/cluster-nginx.XXXXXX)"
 JAR="$TMP/cookies.txt"
-node_a="" node_b="" nginx_pid="" redis_pid="" failures=0 passes=0
+node_a="" node_b="" nginx_pid="" redis_pid="" s3_pid="" failures=0 passes=0
 
 stop_group() {  # stop_group PGID: TERM the process group, KILL it after 15 s
     local pgid="$1"
@@ -56,6 +65,7 @@ cleanup() {
         wait "$nginx_pid" 2>/dev/null || true
     fi
     if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; fi
+    if [ -n "$s3_pid" ]; then kill "$s3_pid" 2>/dev/null || true; fi
     if [ -n "$node_a" ]; then stop_group "$node_a"; fi
     if [ -n "$node_b" ]; then stop_group "$node_b"; fi
     wait 2>/dev/null || true
@@ -148,7 +158,7 @@ if ! command -v nginx >/dev/null; then
         { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends nginx >/dev/null; }
 fi
 
-for port in "$LB_PORT" "$PORT_A" "$PORT_B"; do
+for port in "$LB_PORT" "$PORT_A" "$PORT_B" "$S3_PORT"; do
     port_free "$port" || { echo "port $port is in use: stop what runs there first" >&2; exit 1; }
 done
 
@@ -163,6 +173,23 @@ start_redis() {
 }
 stop_redis() { kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true; redis_pid=""; }
 start_redis
+.venv/bin/moto_server -H 127.0.0.1 -p "$S3_PORT" >"$TMP/moto.log" 2>&1 &
+s3_pid=$!
+until curl -s -o /dev/null "$AWS_S3_ENDPOINT_URL"; do sleep 0.2; done
+# A bucket anyone may read, as the CDN or the public in front of it does.
+$PY - <<'PYTHON'
+import json, os
+import boto3
+bucket = os.environ["AWS_STORAGE_BUCKET_NAME"]
+s3 = boto3.client("s3", endpoint_url=os.environ["AWS_S3_ENDPOINT_URL"])
+s3.create_bucket(Bucket=bucket)
+s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                   "Resource": f"arn:aws:s3:::{bucket}/*"}],
+}))
+PYTHON
+echo "S3 (moto) up: $AWS_S3_ENDPOINT_URL, bucket $AWS_STORAGE_BUCKET_NAME"
 $PY manage.py migrate --noinput -v0
 PASSWORD="$($PY manage.py load_demo | sed -n 's|^Admin user created: admin / \([^ ]*\) .*|\1|p')"
 [ -n "$PASSWORD" ] || { echo "load_demo printed no admin password" >&2; exit 1; }
@@ -183,7 +210,8 @@ echo "Nodes up: $A and $B (WEB_CONCURRENCY=$WEB_CONCURRENCY each)"
 
 # --- 4. nginx in front
 chmod 755 "$TMP"  # nginx's workers (user nobody) write their temp files here
-sed -e "s|@DIR@|$TMP|g" -e "s|@LISTEN@|127.0.0.1:$LB_PORT|g" \
+mkdir -p "$TMP/media"
+sed -e "s|@DIR@|$TMP|g" -e "s|@LISTEN@|127.0.0.1:$LB_PORT|g" -e "s|@MEDIA@|$TMP/media|g" \
     -e "s|@NODE_A@|127.0.0.1:$PORT_A|g" -e "s|@NODE_B@|127.0.0.1:$PORT_B|g" \
     bench/nginx-cluster.conf >"$TMP/nginx.conf"
 nginx -q -t -c "$TMP/nginx.conf" -p "$TMP" -e "$TMP/error.log"
@@ -335,6 +363,43 @@ first_etag="$(etag "$B")"
 code="$(curl -s -o /dev/null --max-time 10 -w '%{http_code}' \
     -H "If-None-Match: $first_etag" "$B/statements/")"
 check "h. If-None-Match with that ETag: $code" [ "$code" = 304 ]
+
+# --- 5i. A picture uploaded through node A's admin shows on node B, from S3
+$PY - "$TMP/photo.jpg" <<'PYTHON'
+import sys
+from PIL import Image
+Image.linear_gradient("L").resize((1600, 1000)).convert("RGB").save(sys.argv[1], quality=90)
+PYTHON
+curl -s -o /dev/null --max-time 10 -b "$JAR" -c "$JAR" "$A$ADMIN/library/image/add/"
+upload="$(curl -s -o /dev/null --max-time 30 -w '%{http_code}' -b "$JAR" -c "$JAR" \
+    -H "Referer: $A$ADMIN/library/image/add/" -F "csrfmiddlewaretoken=$(csrf)" \
+    -F "upload=@$TMP/photo.jpg;type=image/jpeg" -F "alt=Cluster check photograph" \
+    -F "credit=Photo: cluster" "$A$ADMIN/library/image/add/" || true)"
+check "i. upload through node A's admin ($upload)" [ "$upload" = 302 ]
+ILLUSTRATED="$($PY manage.py shell -v0 -c "
+from library.models import Image
+from statements.models import Statement
+statement = Statement.objects.published().first()
+statement.image_links.create(image=Image.objects.get(alt='Cluster check photograph'))
+print(statement.get_absolute_url())" | tail -n 1)"
+picture="$(page "$B$ILLUSTRATED" | grep -o "src=\"$AWS_S3_ENDPOINT_URL/[^\"]*\.jpg\"" | head -n 1 |
+    sed 's/^src="//; s/"$//' || true)"
+check "i. node B's page shows it at once, from the bucket (${picture:-none})" [ -n "$picture" ]
+if [ -n "$picture" ]; then
+    check "i. the bucket answers for it: 200 image/jpeg" \
+        [ "$(curl -s -o /dev/null --max-time 10 -w '%{http_code} %{content_type}' "$picture")" = "200 image/jpeg" ]
+fi
+check "i. node B's admin library lists it" \
+    grep -qF "Cluster check photograph" <<<"$(curl -s --max-time 10 -b "$JAR" "$B$ADMIN/library/image/")"
+
+# --- 5j. Files under MEDIA_ROOT, as nginx serves them on one machine
+mkdir -p "$TMP/media/documents/0123abcd"
+printf '%%PDF-1.4\n%%%%EOF\n' >"$TMP/media/documents/0123abcd/note.pdf"
+headers="$(curl -s -o /dev/null -D - --max-time 10 "$LB/media/documents/0123abcd/note.pdf" | tr -d '\r')"
+check "j. nginx serves a document: application/pdf" grep -qi '^content-type: application/pdf' <<<"$headers"
+check "j. ... with nosniff" grep -qi '^x-content-type-options: nosniff' <<<"$headers"
+check "j. ... as a download" grep -qi '^content-disposition: attachment' <<<"$headers"
+check "j. ... kept forever" grep -qi '^cache-control: .*immutable' <<<"$headers"
 
 # --- 6. Summary
 echo

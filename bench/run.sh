@@ -5,6 +5,9 @@
 #   SKIP_LOAD=1 bench/run.sh   measure the database already loaded
 #   MODES=on bench/run.sh      caching on only (MODES=off: off only)
 #
+# The list's first page shows 20 thumbnails and the transcript's page a lead
+# image, a gallery and two documents (bench/media.py).
+#
 # For each path: wrk with 8 connections for $DURATION after a warm-up; prints
 # requests/s, p50 and p99 latency, errors (5xx and socket errors), and the
 # requests/s as a share of the floor's: a bare Django view under the same
@@ -25,9 +28,9 @@ redis-cli -n "$REDIS_DB" flushdb >/dev/null
 $PY manage.py migrate -v0
 DJANGO_DEBUG=0 $PY manage.py collectstatic --noinput -v0
 
-TRANSCRIPT=$(psql -qtA -h 127.0.0.1 -U postgres -d "$DB" -c \
-    "SELECT slug FROM statements_statement WHERE kind = 'transcript'
-     AND status = 'published' ORDER BY published_at DESC LIMIT 1")
+# The newest transcript gets a lead image, a gallery and documents, and the
+# first list page a thumbnail per statement (bench/media.py).
+TRANSCRIPT=$($PY bench/media.py)
 PATHS=(
     "/"
     "/statements/"

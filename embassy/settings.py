@@ -6,10 +6,13 @@ DJANGO_DEBUG         "1"/"true" turns debug on; off by default
 DJANGO_ALLOWED_HOSTS comma-separated host names (default: localhost only)
 DJANGO_HTTPS         "1" when served over HTTPS: HSTS, secure cookies, SSL redirect
 DJANGO_ADMIN_URL     the admin's path (default: "admin/")
+DJANGO_MEDIA_STORAGE "s3" for S3-compatible storage (AWS_* variables below);
+                     uploaded files go to MEDIA_ROOT otherwise
 """
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -23,6 +26,12 @@ def env_flag(name, default=False):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def url_origin(url):
+    """The scheme and host of ``url``; None for a path on this site."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else None
 
 
 def env_list(name, default):
@@ -104,6 +113,7 @@ INSTALLED_APPS = [
     "embassy.pagecache",
     "statements",
     "counters",
+    "library",
 ]
 
 MIDDLEWARE = [
@@ -282,8 +292,56 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Uploaded pictures and documents (library/). On one machine they are files
+# under MEDIA_ROOT, which nginx or a CDN serves at MEDIA_URL before Django
+# sees the request (bench/nginx-cluster.conf); Django answers for them too,
+# alike, where nothing stands in front. With several nodes,
+# DJANGO_MEDIA_STORAGE=s3 keeps them in an S3-compatible bucket that every
+# node reads and writes.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "/media/")
+MEDIA_STORAGE = os.environ.get("DJANGO_MEDIA_STORAGE", "filesystem")
+if MEDIA_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured(
+            "DJANGO_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (and "
+            "AWS_S3_ENDPOINT_URL for storage other than Amazon's)."
+        )
+    MEDIA_STORAGE_BACKEND = {
+        "BACKEND": "library.storage.MediaS3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID"),
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY"),
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            # Public, unsigned addresses: pages are cached and shared.
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+    MEDIA_ORIGIN = (
+        f"https://{os.environ['AWS_S3_CUSTOM_DOMAIN']}"
+        if os.environ.get("AWS_S3_CUSTOM_DOMAIN")
+        else url_origin(os.environ.get("AWS_S3_ENDPOINT_URL", ""))
+        or "https://*.amazonaws.com"
+    )
+elif MEDIA_STORAGE == "filesystem":
+    MEDIA_STORAGE_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    MEDIA_ORIGIN = url_origin(MEDIA_URL)
+else:
+    raise ImproperlyConfigured(
+        f"DJANGO_MEDIA_STORAGE={MEDIA_STORAGE!r}: use 'filesystem' or 's3'."
+    )
+if MEDIA_ORIGIN:
+    # Pages show pictures from there.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(MEDIA_ORIGIN)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_BACKEND,
     "staticfiles": {
         # Hashed, compressed names served with far-future cache headers.
         "BACKEND": (

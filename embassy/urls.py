@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import TemplateView
 
+from library.views import media
 from statements.sitemaps import sitemaps
 
 from . import views
@@ -21,7 +22,7 @@ urlpatterns = [
     path(
         "sitemap-<slug:section>.xml",
         public_page(sitemap_views.sitemap, params=("p",)),
-        {"sitemaps": sitemaps},
+        {"sitemaps": sitemaps, "template_name": "statements/sitemap.xml"},
         name="sitemap-section",
     ),
     path(
@@ -30,3 +31,9 @@ urlpatterns = [
     ),
     path("", include("statements.urls")),
 ]
+
+# Uploaded files, where they are files under a path of this site.
+if settings.MEDIA_STORAGE == "filesystem" and not settings.MEDIA_ORIGIN:
+    urlpatterns.append(
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media)
+    )

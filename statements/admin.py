@@ -12,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from library.admin import StatementDocumentInline, StatementImageInline
+
 from . import history, services, transcripts
 from .feeds import SITE_NAME
 from .models import Speaker, Statement, StatementSpeaker, Topic, Turn
@@ -205,7 +207,12 @@ class FullTextHistory(HistoricalRecordContextHelper):
 @admin.register(Statement)
 class StatementAdmin(SimpleHistoryAdmin):
     form = StatementAdminForm
-    inlines = [StatementSpeakerInline, TurnInline]
+    inlines = [
+        StatementSpeakerInline,
+        StatementImageInline,
+        StatementDocumentInline,
+        TurnInline,
+    ]
     list_display = [
         "title",
         "kind",

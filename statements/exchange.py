@@ -14,6 +14,9 @@ from django.core.validators import validate_slug
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from library.exchange import DocumentRef, ImageRef
+from library.models import LANGUAGES
+
 from .models import Statement
 from .slugs import statement_slug
 
@@ -21,6 +24,7 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 REQUIRED_KEYS = ("title", "published", "body")
 KINDS = tuple(Statement.Kind.values)
 STATUSES = tuple(Statement.Status.values)
+LANGUAGE_CODES = frozenset(code for code, _ in LANGUAGES)
 # A bare date in the format means noon, London time, that day.
 BARE_DATE_TIME = datetime.time(12, 0)
 # Dates outside these years are typing mistakes, and years 1 and 9999 shifted
@@ -49,6 +53,12 @@ class Record:
     line_number: int = 0
     # False when the slug was made from the date and title.
     slug_given: bool = True
+    # None when the line has no such key: --update then leaves them alone.
+    images: list[ImageRef] | None = None
+    documents: list[DocumentRef] | None = None
+    # The library's entries for them, once the importer has brought them in.
+    library_images: list | None = None
+    library_documents: list | None = None
 
     @property
     def identity(self):
@@ -159,6 +169,42 @@ def _choice(data, key, choices, default):
     return value
 
 
+def _image_ref(item):
+    return ImageRef(
+        file=_text(item, "file", 500, required=True),
+        alt=_text(item, "alt", 300, required=True),
+        caption=_text(item, "caption", 500),
+        credit=_text(item, "credit", 200),
+    )
+
+
+def _document_ref(item):
+    language = _text(item, "language", 10)
+    if language and language not in LANGUAGE_CODES:
+        raise RecordError(f"language {language!r} is not a code such as ru or en")
+    return DocumentRef(
+        file=_text(item, "file", 500, required=True),
+        title=_text(item, "title", 300, required=True),
+        language=language,
+    )
+
+
+def _media(data, key, parse_one):
+    """``data[key]``, a list of objects each read by ``parse_one``; None if absent."""
+    if key not in data:
+        return None
+    value = data[key]
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise RecordError(f"{key} must be a list of objects")
+    refs = []
+    for number, item in enumerate(value):
+        try:
+            refs.append(parse_one(item))
+        except RecordError as error:
+            raise RecordError(f"{key}[{number}]: {error}") from None
+    return refs
+
+
 def parse_line(raw):
     """Validate one line of the format into a ``Record``, or raise RecordError."""
     try:
@@ -206,6 +252,8 @@ def parse_line(raw):
         delivered_on=_delivered(data.get("delivered")),
         status=_choice(data, "status", STATUSES, Statement.Status.PUBLISHED),
         slug_given=slug_given,
+        images=_media(data, "images", _image_ref),
+        documents=_media(data, "documents", _document_ref),
     )
 
 
@@ -261,8 +309,12 @@ def read_records(stream):
         yield record
 
 
-def to_line(statement, body):
-    """One statement as a line of the format; ``body`` includes rendered turns."""
+def to_line(statement, body, media=None):
+    """One statement as a line of the format; ``body`` includes rendered turns.
+
+    With ``media`` (a ``library.exchange.MediaWriter``), its pictures and
+    documents too, their files written where the writer says.
+    """
     data = {
         "title": statement.title,
         "published": statement.published_at.isoformat(),
@@ -282,4 +334,8 @@ def to_line(statement, body):
         data["delivered"] = statement.delivered_on.isoformat()
     if statement.status != Statement.Status.PUBLISHED:
         data["status"] = statement.status
+    if media and statement.gallery:
+        data["images"] = [media.image(image) for image in statement.gallery]
+    if media and statement.documents:
+        data["documents"] = [media.document(doc) for doc in statement.documents]
     return json.dumps(data, ensure_ascii=False)

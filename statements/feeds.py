@@ -5,7 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.http import urlencode
 
 from .characters import xml_safe
@@ -98,6 +98,9 @@ class StatementFeed(Feed):
         feed = super().get_feed(obj, request)
         feed.feed = xml_safe(feed.feed)
         feed.items = [xml_safe(item) for item in feed.items]
+        for item in feed.items:
+            for enclosure in item["enclosures"]:
+                enclosure.url = request.build_absolute_uri(enclosure.url)
         return feed
 
     def get_object(self, request):
@@ -138,6 +141,14 @@ class StatementFeed(Feed):
 
     def item_updateddate(self, statement):
         return statement.updated_at
+
+    def item_enclosures(self, statement):
+        """The lead image, which feed readers show beside the item."""
+        image = statement.lead_image
+        if image is None:
+            return []
+        largest = image.largest
+        return [Enclosure(largest["url"], str(largest["size"]), largest["mime_type"])]
 
     def item_categories(self, statement):
         return [topic.name for topic in statement.topics.all()]

@@ -19,6 +19,8 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from embassy.pagecache.generation import retire_pages
+from library.exchange import MediaError, MediaFiles
+from library.models import StatementDocument, StatementImage
 
 from . import history, transcripts
 from .exchange import LineError, read_records
@@ -144,8 +146,12 @@ def refresh_statistics():
 
 
 class Importer:
-    def __init__(self, *, create_speakers=False, update=False, batch_size=500):
+    def __init__(
+        self, *, create_speakers=False, update=False, batch_size=500, folder=None
+    ):
         self.update = update
+        # Where the files lines name are: the JSON Lines file's folder.
+        self.media = MediaFiles(folder)
         self.create_speakers = create_speakers
         self.batch_size = batch_size
         self.speakers = SpeakerResolver(create=create_speakers)
@@ -161,7 +167,7 @@ class Importer:
         """Import a binary stream's lines; ``progress(summary)`` after each batch."""
         with SearchIndexer() as indexer:
             batch = []
-            for item in read_records(stream):
+            for item in map(self._with_media, read_records(stream)):
                 if isinstance(item, LineError):
                     self.summary.errors.append(item)
                     continue
@@ -178,6 +184,29 @@ class Importer:
         if progress:
             progress(self.summary)
         return self.summary
+
+    def _with_media(self, item):
+        """The record with its files in the library, or the line's error.
+
+        Files are brought in before the line's batch is written, outside its
+        transaction: a line refused later leaves them in the library, unused.
+        """
+        if isinstance(item, LineError):
+            return item
+        try:
+            if item.images is not None:
+                item.library_images = [
+                    self.media.image(f"images[{n}]", ref)
+                    for n, ref in enumerate(item.images)
+                ]
+            if item.documents is not None:
+                item.library_documents = [
+                    self.media.document(f"documents[{n}]", ref)
+                    for n, ref in enumerate(item.documents)
+                ]
+        except MediaError as error:
+            return LineError(item.line_number, str(error))
+        return item
 
     def _import(self, records):
         """Import a batch; if the database refuses it, each of its lines alone.
@@ -230,7 +259,7 @@ class Importer:
     @staticmethod
     def _locked(statements):
         """Statements by slug, locked until the batch's transaction ends."""
-        rows = statements.select_for_update(of=("self",)).with_turns()
+        rows = statements.select_for_update(of=("self",)).with_turns().with_media()
         return {statement.slug: statement for statement in rows}
 
     def _sort(self, record, existing, result):
@@ -306,6 +335,15 @@ class Importer:
         StatementSpeaker.objects.filter(statement_id__in=ids).delete()
         Statement.topics.through.objects.filter(statement_id__in=ids).delete()
         Turn.objects.filter(statement_id__in=ids).delete()
+        # A line without "images" or "documents" leaves them as they are.
+        StatementImage.objects.filter(
+            statement_id__in=[s.id for s, r in changed if r.library_images is not None]
+        ).delete()
+        StatementDocument.objects.filter(
+            statement_id__in=[
+                s.id for s, r in changed if r.library_documents is not None
+            ]
+        ).delete()
         return updated
 
     @staticmethod
@@ -343,6 +381,7 @@ class Importer:
 
     def _add_relations(self, statements):
         links, topic_links, turns = [], [], []
+        image_links, document_links = [], []
         for statement in statements:
             record, parsed_turns = statement._pending
             del statement._pending
@@ -363,9 +402,21 @@ class Importer:
                 for name in record.tags
             ]
             turns += build_turns(statement, parsed_turns, speakers, self.speakers)
+            image_links += [
+                StatementImage(statement=statement, image=image, position=position)
+                for position, image in enumerate(record.library_images or [])
+            ]
+            document_links += [
+                StatementDocument(
+                    statement=statement, document=document, position=position
+                )
+                for position, document in enumerate(record.library_documents or [])
+            ]
         StatementSpeaker.objects.bulk_create(links)
         Statement.topics.through.objects.bulk_create(topic_links)
         Turn.objects.bulk_create(turns)
+        StatementImage.objects.bulk_create(image_links)
+        StatementDocument.objects.bulk_create(document_links)
 
     def _differs(self, statement, record):
         """Whether the record's content differs from the stored statement's."""
@@ -374,6 +425,8 @@ class Importer:
             _normalised(stored_body) != _normalised(record.body)
             or [s.name for s in statement.ordered_speakers] != record.speakers
             or sorted(t.name for t in statement.topics.all()) != sorted(record.tags)
+            or record.library_images not in (None, statement.gallery)
+            or record.library_documents not in (None, statement.documents)
             or any(
                 getattr(statement, name) != getattr(record, name)
                 for name in CONTENT_FIELDS

@@ -278,6 +278,23 @@ class Statement(models.Model):
                 Turn.objects.filter(pk=turn.pk).update(position=position)
 
     @property
+    def gallery(self):
+        """The statement's pictures in order (prefetched by ``with_media()``)."""
+        return [link.image for link in self.image_links.all()]
+
+    @property
+    def lead_image(self):
+        """The gallery's first picture, or None (prefetched by ``for_listing()``)."""
+        links = getattr(self, "lead_image_links", None)
+        if links is None:
+            links = self.image_links.all()[:1]
+        return links[0].image if links else None
+
+    @property
+    def documents(self):
+        return [link.document for link in self.document_links.all()]
+
+    @property
     def ordered_speakers(self):
         """Speakers in the editor's order, from the prefetched through rows."""
         return [link.speaker for link in self.statement_speakers.all()]

@@ -50,6 +50,17 @@ def speakers_in_order():
     )
 
 
+def lead_image_links():
+    """Each statement's first picture only, as ``lead_image_links`` (one query)."""
+    from library.models import StatementImage
+
+    return Prefetch(
+        "image_links",
+        queryset=StatementImage.objects.select_related("image")[:1],
+        to_attr="lead_image_links",
+    )
+
+
 class StatementQuerySet(models.QuerySet):
     def published(self):
         """Statements the public may see: published, and their time has come."""
@@ -84,7 +95,25 @@ class StatementQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list item shows; the long body and search vector stay behind."""
-        return self.with_speakers().defer("body", "search_vector")
+        return (
+            self.with_speakers()
+            .prefetch_related(lead_image_links())
+            .defer("body", "search_vector")
+        )
+
+    def with_media(self):
+        """The gallery's pictures and the documents, in order, in two queries."""
+        from library.models import StatementDocument, StatementImage
+
+        return self.prefetch_related(
+            Prefetch(
+                "image_links", queryset=StatementImage.objects.select_related("image")
+            ),
+            Prefetch(
+                "document_links",
+                queryset=StatementDocument.objects.select_related("document"),
+            ),
+        )
 
     def with_turns(self):
         """All a statement's page shows: speakers, topics and turns."""

@@ -1,3 +1,5 @@
+from urllib.parse import urljoin
+
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -6,7 +8,17 @@ from .models import Speaker, Statement
 
 class StatementSitemap(Sitemap):
     def items(self):
-        return Statement.objects.published().only("slug", "updated_at")
+        return Statement.objects.published().only("slug", "updated_at").with_media()
+
+    def get_urls(self, *args, **kwargs):
+        """Each address with its pictures' addresses (Google's image sitemaps)."""
+        urls = super().get_urls(*args, **kwargs)
+        for url in urls:
+            url["images"] = [
+                urljoin(url["location"], image.largest["url"])
+                for image in url["item"].gallery
+            ]
+        return urls
 
     def lastmod(self, statement):
         return statement.updated_at

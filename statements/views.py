@@ -60,7 +60,7 @@ class HomeView(PageMetaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Statement.objects.published()
-        featured = published.filter(featured=True).with_turns().first()
+        featured = published.filter(featured=True).with_turns().with_media().first()
         latest = published.for_listing()
         if featured is not None:
             latest = latest.exclude(pk=featured.pk)
@@ -232,7 +232,7 @@ class StatementDetailView(PageMetaMixin, DetailView):
     og_type = "article"
 
     def get_queryset(self):
-        statements = Statement.objects.with_turns()
+        statements = Statement.objects.with_turns().with_media()
         # Staff who may read statements in the admin may preview them here.
         if self.request.user.has_perm("statements.view_statement"):
             return statements
@@ -248,7 +248,14 @@ class StatementDetailView(PageMetaMixin, DetailView):
 
     def get_page_meta(self, context):
         statement = self.object
+        lead_image = statement.lead_image
         return {
+            "social_image": lead_image
+            and {
+                **lead_image.largest,
+                "url": self.absolute(lead_image.largest["url"]),
+                "alt": lead_image.alt,
+            },
             "page_title": statement.title,
             "page_description": Truncator(statement.summary).words(40),
             "canonical_path": statement.get_absolute_url(),
@@ -283,6 +290,9 @@ class StatementDetailView(PageMetaMixin, DetailView):
             "mainEntityOfPage": self.absolute(statement.get_absolute_url()),
             "articleSection": statement.get_kind_display(),
             "keywords": [topic.name for topic in statement.topics.all()],
+            "image": [
+                self.absolute(image.largest["url"]) for image in statement.gallery
+            ],
         }
 
     def render_to_response(self, context, **response_kwargs):

@@ -53,6 +53,8 @@ def statement_form(published_at, body, speakers=(), turns=(), **overrides):
         "lead": "",
         "body": body,
         **management("statement_speakers", len(speakers)),
+        **management("image_links", 0),
+        **management("document_links", 0),
         **management("turns", len(turns)),
     }
     for n, speaker in enumerate(speakers):

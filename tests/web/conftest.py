@@ -9,6 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
 from statements.models import Statement
+from tests.library.conftest import illustrate
 
 # Playwright's sync API runs an event loop in the test thread; without this
 # Django refuses the test's own database calls (pytest-django's advice).
@@ -67,12 +68,14 @@ def page(open_page):
 
 
 @pytest.fixture
-def demo(db):
-    """The demo content, with one correction so pages show a change log."""
+def demo(db, settings, tmp_path):
+    """The demo content, with one correction so pages show a change log, and
+    pictures, documents and an emblem (library/)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
     call_command("load_demo", stdout=io.StringIO())
-    Statement.objects.get(slug=STATEMENT.split("/")[2]).corrections.create(
-        note="The date of the summit was corrected."
-    )
+    statement = Statement.objects.get(slug=STATEMENT.split("/")[2])
+    statement.corrections.create(note="The date of the summit was corrected.")
+    illustrate(statement)
 
 
 @pytest.fixture

@@ -34,14 +34,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, create_speakers, update, batch_size, **options):
         if str(file) == "-":
-            stream = sys.stdin.buffer
+            stream, folder = sys.stdin.buffer, None
         else:
+            folder = file.parent
             try:
                 stream = file.open("rb")
             except OSError as error:
                 raise CommandError(f"Cannot read {file}: {error.strerror}") from None
         importer = Importer(
-            create_speakers=create_speakers, update=update, batch_size=batch_size
+            create_speakers=create_speakers,
+            update=update,
+            batch_size=batch_size,
+            folder=folder,
         )
         with stream:
             if self.stderr.isatty():
