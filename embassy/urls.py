@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -28,5 +29,11 @@ urlpatterns = [
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
     ),
-    path("", include("statements.urls")),
+    *i18n_patterns(
+        path("", include("identity.urls")),
+        path("", include("statements.urls")),
+        prefix_default_language=False,
+    ),
 ]
+
+handler500 = "identity.views.server_error"

@@ -1,0 +1,35 @@
+from django.db import DatabaseError
+
+from embassy.pagecache.memo import memo
+
+from .models import SiteIdentity
+
+# The identity last read, for pages drawn while the database cannot answer.
+_last_known = {"identity": None}
+
+
+def current_identity():
+    """The saved identity (its defaults until an editor saves one), kept until
+    the content changes."""
+    identity = memo(
+        "site-identity", lambda: SiteIdentity.objects.first() or SiteIdentity(pk=1)
+    )
+    _last_known["identity"] = identity
+    return identity
+
+
+def identity_without_database():
+    """The identity last read in this process, or the defaults: no query."""
+    return _last_known["identity"] or SiteIdentity(pk=1)
+
+
+def identity_for_error_page():
+    try:
+        return current_identity()
+    except DatabaseError:
+        return identity_without_database()
+
+
+def site_identity(request):
+    """``site``: the embassy's names, description and address."""
+    return {"site": identity_for_error_page()}
