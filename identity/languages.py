@@ -14,9 +14,14 @@ def open_graph_locale(code):
     return language_tag(code).replace("-", "_")
 
 
-def in_language(url_name, code):
+def url_in(code, get_url):
+    """``get_url()`` (a ``get_absolute_url``) with ``code`` the active language."""
     with translation.override(code):
-        return reverse(url_name)
+        return get_url()
+
+
+def in_language(url_name, code):
+    return url_in(code, lambda: reverse(url_name))
 
 
 def same_page_in(full_path, code):

@@ -9,6 +9,7 @@ import datetime
 import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils import timezone
@@ -21,6 +22,7 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 REQUIRED_KEYS = ("title", "published", "body")
 KINDS = tuple(Statement.Kind.values)
 STATUSES = tuple(Statement.Status.values)
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # A bare date in the format means noon, London time, that day.
 BARE_DATE_TIME = datetime.time(12, 0)
 # Dates outside these years are typing mistakes, and years 1 and 9999 shifted
@@ -46,6 +48,9 @@ class Record:
     lead: str = ""
     delivered_on: datetime.date | None = None
     status: str = Statement.Status.PUBLISHED
+    language: str = settings.LANGUAGE_CODE
+    # Shared by the versions of one statement; empty: a key of its own.
+    translation_key: str = ""
     line_number: int = 0
     # False when the slug was made from the date and title.
     slug_given: bool = True
@@ -205,6 +210,8 @@ def parse_line(raw):
         lead=_text(data, "lead", 5000),
         delivered_on=_delivered(data.get("delivered")),
         status=_choice(data, "status", STATUSES, Statement.Status.PUBLISHED),
+        language=_choice(data, "language", LANGUAGES, settings.LANGUAGE_CODE),
+        translation_key=_text(data, "translation_key", 100),
         slug_given=slug_given,
     )
 
@@ -231,6 +238,7 @@ def read_lines(stream, max_bytes=MAX_LINE_BYTES):
 def read_records(stream):
     """Yield a Record or a LineError for each non-blank line of a binary stream."""
     seen = {}
+    versions = {}
     for line_number, raw in read_lines(stream):
         if raw is None:
             limit = MAX_LINE_BYTES // (1024 * 1024)
@@ -257,7 +265,16 @@ def read_records(stream):
                 + f" as line {seen[identity]}",
             )
             continue
+        version = (record.translation_key, record.language)
+        if record.translation_key and version in versions:
+            yield LineError(
+                line_number,
+                f"line {versions[version]} is already the {record.language!r} "
+                f"version of translation_key {record.translation_key!r}",
+            )
+            continue
         seen[identity] = line_number
+        versions[version] = line_number
         yield record
 
 
@@ -282,4 +299,6 @@ def to_line(statement, body):
         data["delivered"] = statement.delivered_on.isoformat()
     if statement.status != Statement.Status.PUBLISHED:
         data["status"] = statement.status
+    data["language"] = statement.language
+    data["translation_key"] = statement.translation_key
     return json.dumps(data, ensure_ascii=False)

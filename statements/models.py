@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from . import transcripts
@@ -27,8 +28,19 @@ class Named(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             max_length = self._meta.get_field("slug").max_length
-            self.slug = unique_slug(type(self), name_slug(self.name, max_length))
+            # From the first language's name, whatever the active language.
+            name = next(iter(self.names), "")
+            self.slug = unique_slug(type(self), name_slug(name, max_length))
         super().save(*args, **kwargs)
+
+    @property
+    def names(self):
+        """The name in every language it is written in."""
+        written = (
+            getattr(self, build_localized_fieldname("name", code), None)
+            for code, _name in settings.LANGUAGES
+        )
+        return list(dict.fromkeys(name for name in written if name))
 
 
 class Speaker(Named):
@@ -59,14 +71,6 @@ class Speaker(Named):
 
     def get_absolute_url(self):
         return reverse("statements:speaker", kwargs={"slug": self.slug})
-
-    @property
-    def names(self):
-        """The name in every language it is written in."""
-        written = (
-            getattr(self, f"name_{code}", None) for code, _name in settings.LANGUAGES
-        )
-        return list(dict.fromkeys(name for name in written if name))
 
     @property
     def name_keys(self):
@@ -290,7 +294,7 @@ class Statement(models.Model):
     def status_text(self):
         """Where the statement stands: draft, scheduled (for when) or published."""
         if self.status == self.Status.DRAFT:
-            return _("Draft \u2014 not published")
+            return _("Draft — not published")
         when = formats.date_format(
             timezone.localtime(self.published_at), "DATETIME_FORMAT"
         )

@@ -45,6 +45,9 @@ def test_sitemap_lists_public_statements_speakers_and_list_pages(
         for path in [
             "/",
             "/statements/",
+            # Each language's home and list, whatever it holds.
+            "/ru/",
+            "/ru/statements/",
             public.get_absolute_url(),
             speaker.get_absolute_url(),
         ]
