@@ -23,13 +23,10 @@ def identity_without_database():
     return _last_known["identity"] or SiteIdentity(pk=1)
 
 
-def identity_for_error_page():
-    try:
-        return current_identity()
-    except DatabaseError:
-        return identity_without_database()
-
-
 def site_identity(request):
-    """``site``: the embassy's names, description and address."""
-    return {"site": identity_for_error_page()}
+    """``site``: the embassy's names, description and address (on an error
+    page drawn while the database fails, as last read)."""
+    try:
+        return {"site": current_identity()}
+    except DatabaseError:
+        return {"site": identity_without_database()}

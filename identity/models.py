@@ -47,6 +47,10 @@ class SiteIdentity(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.pk = 1  # the one row
+        super().save(*args, **kwargs)
+
     @property
     def address_lines(self):
         return [line.strip() for line in self.address.splitlines() if line.strip()]

@@ -245,12 +245,20 @@ class StatementAdmin(SimpleHistoryAdmin):
     inlines = [StatementSpeakerInline, TurnInline]
     list_display = [
         "title",
+        "language",
         "kind",
         "publication_status",
         "speaker_names",
         "is_public",
     ]
-    list_filter = [StatusFilter, "kind", "featured", "speakers", "published_at"]
+    list_filter = [
+        StatusFilter,
+        "language",
+        "kind",
+        "featured",
+        "speakers",
+        "published_at",
+    ]
     search_fields = ["title", "slug", "lead"]
     date_hierarchy = "published_at"
     filter_horizontal = ["topics"]

@@ -198,7 +198,10 @@ def look_up(request):
     except DisallowedHost:
         return None, None
     except DatabaseError:
-        unavailable = database_unavailable()
+        # Before Django's middleware: the address says the page's language.
+        language = translation.get_language_from_path(request.path_info)
+        with translation.override(language or settings.LANGUAGE_CODE):
+            unavailable = database_unavailable()
         return (503, list(unavailable.items()), unavailable.content), None
     entry = get_entry(generation, key)
     if entry is None:
