@@ -18,6 +18,13 @@ def current_identity():
     return identity
 
 
+def identity_of(request):
+    """The identity, read once per request (a query each time with caching off)."""
+    if not hasattr(request, "site_identity"):
+        request.site_identity = current_identity()
+    return request.site_identity
+
+
 def identity_without_database():
     """The identity last read in this process, or the defaults: no query."""
     return _last_known["identity"] or SiteIdentity(pk=1)
@@ -27,6 +34,6 @@ def site_identity(request):
     """``site``: the embassy's names, description and address (on an error
     page drawn while the database fails, as last read)."""
     try:
-        return {"site": current_identity()}
+        return {"site": identity_of(request)}
     except DatabaseError:
         return {"site": identity_without_database()}

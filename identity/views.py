@@ -6,6 +6,8 @@ from django.views.generic import TemplateView
 from counters.models import ContactLine
 from embassy.middleware import offline_context
 
+from .context_processors import identity_of
+
 
 class AboutView(TemplateView):
     """Who the embassy is and how to reach it."""
@@ -13,8 +15,12 @@ class AboutView(TemplateView):
     template_name = "identity/about.html"
 
     def get_context_data(self, **kwargs):
+        request = self.request
         return super().get_context_data(
             page_title=_("About and contacts"),
+            page_description=identity_of(request).description,
+            canonical_url=request.build_absolute_uri(request.path),
+            og_type="website",
             contact_lines=ContactLine.objects.all(),
             **kwargs,
         )

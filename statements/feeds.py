@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from identity.context_processors import current_identity
+from identity.context_processors import identity_of
 from identity.languages import language_tag
 
 from .characters import xml_safe
@@ -116,15 +116,17 @@ class StatementFeed(Feed):
         )
         if filterset.is_bound and not filterset.is_valid():
             raise BadRequest("Invalid filter values.")
+        # What the feed's own methods, which are given the filterset, name.
+        filterset.site = identity_of(request)
         return filterset
 
     def title(self, filterset):
-        return f"{describe(filterset)} - {current_identity().short_name}"
+        return f"{describe(filterset)} - {filterset.site.short_name}"
 
     def description(self, filterset):
         return _("%(title)s, newest first, from the %(site)s.") % {
             "title": describe(filterset),
-            "site": current_identity().full_name,
+            "site": filterset.site.full_name,
         }
 
     def link(self, filterset):
@@ -133,15 +135,16 @@ class StatementFeed(Feed):
     def feed_url(self, filterset):
         return with_query(reverse(self.url_name), applied_filters(filterset))
 
-    def author_name(self):
-        return current_identity().full_name
+    def author_name(self, filterset):
+        return filterset.site.full_name
 
     @property
     def language(self):
         return language_tag(get_language())
 
     def items(self, filterset):
-        return filterset.qs[: self.limit]
+        # Each entry names its topics: one query for all, not one per entry.
+        return filterset.qs.prefetch_related("topics")[: self.limit]
 
     def item_title(self, statement):
         return statement.title

@@ -273,6 +273,8 @@ class Statement(models.Model):
 
     def get_absolute_url(self):
         """In the statement's own language, whatever the page's."""
+        if self.language == translation.get_language():
+            return reverse("statements:detail", kwargs={"slug": self.slug})
         with translation.override(self.language):
             return reverse("statements:detail", kwargs={"slug": self.slug})
 
@@ -283,6 +285,12 @@ class Statement(models.Model):
     def identity(self):
         """Which statement an imported line without a slug is: title and time."""
         return (self.title, self.published_at)
+
+    @property
+    def kind_label(self):
+        """``get_kind_display()`` without translating every kind's label to
+        look one up (it did so for each statement of a list)."""
+        return str(self.Kind(self.kind).label)
 
     @property
     def is_public(self):

@@ -91,7 +91,12 @@ class PageSitemap(WithAlternates):
     def items(self):
         return [
             (name, code)
-            for name in ("statements:home", "statements:list")
+            for name in (
+                "statements:home",
+                "statements:list",
+                "statements:topics",
+                "identity:about",
+            )
             for code in LANGUAGES
         ]
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from identity.context_processors import current_identity
+from identity.context_processors import identity_of
 from identity.languages import language_tag
 
 from .characters import xml_safe
@@ -45,7 +45,7 @@ class PageMetaMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meta = {
-            "page_description": current_identity().description,
+            "page_description": identity_of(self.request).description,
             "canonical_path": self.request.path,
             "og_type": self.og_type,
             **self.get_page_meta(context),
@@ -169,7 +169,7 @@ class StatementListView(PageMetaMixin, FilterView):
             "page_title": page_title,
             "feed_title": title,
             "page_description": _("%(title)s, from the %(site)s.")
-            % {"title": title, "site": current_identity().full_name},
+            % {"title": title, "site": identity_of(self.request).full_name},
             "canonical_path": with_query(self.request.path, canonical_query),
             "feeds": [
                 (name, mime, with_query(reverse(url_name), feed_filters))
@@ -231,7 +231,7 @@ class SpeakerListView(PageMetaMixin, ListView):
         return {
             "page_title": _("Speakers"),
             "page_description": _("Everyone with statements from the %(site)s.")
-            % {"site": current_identity().full_name},
+            % {"site": identity_of(self.request).full_name},
         }
 
 
@@ -248,7 +248,7 @@ class TopicListView(PageMetaMixin, ListView):
         return {
             "page_title": _("Topics"),
             "page_description": _("The topics of statements from the %(site)s.")
-            % {"site": current_identity().full_name},
+            % {"site": identity_of(self.request).full_name},
         }
 
 
@@ -303,7 +303,7 @@ class StatementDetailView(PageMetaMixin, DetailView):
         """schema.org NewsArticle, for search engines' article results."""
         publisher = {
             "@type": "Organization",
-            "name": current_identity().full_name,
+            "name": identity_of(self.request).full_name,
             "url": self.absolute(reverse("statements:home")),
         }
         speakers = [
@@ -326,7 +326,7 @@ class StatementDetailView(PageMetaMixin, DetailView):
             "author": speakers or [publisher],
             "publisher": publisher,
             "mainEntityOfPage": self.absolute(statement.get_absolute_url()),
-            "articleSection": statement.get_kind_display(),
+            "articleSection": statement.kind_label,
             "keywords": [topic.name for topic in statement.topics.all()],
         }
 

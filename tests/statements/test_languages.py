@@ -78,6 +78,11 @@ def test_every_page_says_its_language(client, versions):
     assert page(client, russian.get_absolute_url()).html["lang"] == "ru"
     assert page(client, "/ru/statements/").html["lang"] == "ru"
     assert page(client, "/ru/no-such-page/", status=404).html["lang"] == "ru"
+    about = page(client, "/ru/about/")
+    assert hreflang(about) == {
+        "en-GB": "http://testserver/about/",
+        "ru": "http://testserver/ru/about/",
+    }
 
 
 def test_a_statement_at_the_other_languages_address_leads_to_its_own(client, versions):
@@ -354,3 +359,20 @@ def test_statement_structured_data_names_its_language(client, versions):
     assert data["inLanguage"] == "ru"
     assert data["publisher"]["name"] == "Посольство России в Великобритании"
     assert soup.find("meta", property="og:locale")["content"] == "ru"
+
+
+def test_translated_models_querysets_reuse_one_class(make_topic, make_statement):
+    """modeltranslation would make a class per call; each lived until the
+    garbage collector's slowest pass (statements/translation.py)."""
+    from counters.models import TrackedIncident
+    from statements.models import Speaker
+
+    statement = make_statement(topics=[make_topic()])
+
+    for queryset in [
+        lambda: Speaker.objects.all(),
+        lambda: Topic.objects.with_public_statements(),
+        lambda: statement.topics.all(),
+        lambda: TrackedIncident.objects.active(),
+    ]:
+        assert type(queryset()) is type(queryset())
