@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run serve test lint format check install clean web-tools check-web
+.PHONY: run serve test lint format check install clean web-tools check-web messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-run: install
+# Compiled translations, from the .po files in the repository. Babel compiles
+# them, so a machine without gettext's msgfmt builds them too.
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+messages: $(MESSAGES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+run: install messages
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -24,13 +33,13 @@ run: install
 # Production serving: gunicorn (its settings in gunicorn.conf.py), settings
 # from the environment (DATABASE_URL, REDIS_URL, DJANGO_SECRET_KEY,
 # DJANGO_ALLOWED_HOSTS...), debug off.
-serve: install
+serve: install messages
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=0 $(BIN)/gunicorn embassy.wsgi --bind 127.0.0.1:$(PORT) \
 		--config gunicorn.conf.py
 
 # Tests run with debug off, as production does; the key is for tests only.
-test: install
+test: install messages
 	DJANGO_SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest -m "not web" $(PYTEST_ARGS)
 
 # The real clients the web checks drive: Debian's Chromium (Playwright must
@@ -40,7 +49,7 @@ web-tools:
 	test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 	npm ci --no-audit --no-fund
 
-check-web: install web-tools
+check-web: install messages web-tools
 	DJANGO_SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest -m web $(PYTEST_ARGS)
 
 lint: install
@@ -54,4 +63,4 @@ format: install
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles $(MESSAGES)

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.utils import timezone
+from modeltranslation.admin import TranslationAdmin
 
 from .models import Clock, ContactLine, TrackedIncident
 
 
 @admin.register(TrackedIncident)
-class TrackedIncidentAdmin(admin.ModelAdmin):
+class TrackedIncidentAdmin(TranslationAdmin):
     list_display = ["title", "happened_on", "days_today", "topic", "order", "is_active"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
@@ -17,12 +18,12 @@ class TrackedIncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Clock)
-class ClockAdmin(admin.ModelAdmin):
+class ClockAdmin(TranslationAdmin):
     list_display = ["label", "zone", "order"]
     list_editable = ["order"]
 
 
 @admin.register(ContactLine)
-class ContactLineAdmin(admin.ModelAdmin):
+class ContactLineAdmin(TranslationAdmin):
     list_display = ["label", "value", "order"]
     list_editable = ["order"]

@@ -1,5 +1,5 @@
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
@@ -8,8 +8,8 @@ from embassy.pagecache.memo import memo
 from .models import Clock, ContactLine, TrackedIncident
 
 SERVER_NOW = "__server-now__"
-# The header as rendered for the current minute, in this process.
-_rendered = {}
+# The header as rendered for the current minute, in this process, by language.
+_rendered = {"moment": None, "by_language": {}}
 
 
 def header_content():
@@ -27,8 +27,11 @@ def header_html(now, generation=None):
     only the server time the clock script starts from is put in every time.
     """
     minute = now.replace(second=0, microsecond=0)
-    key = (generation and generation.key, minute)
-    html = _rendered.get(key) if generation else None
+    moment = (generation and generation.key, minute)
+    if _rendered["moment"] != moment:
+        _rendered.update(moment=moment, by_language={})
+    language = translation.get_language()
+    html = _rendered["by_language"].get(language) if generation else None
     if html is None:
         content = memo("site-header", header_content)
         today = timezone.localdate(minute)
@@ -42,14 +45,14 @@ def header_html(now, generation=None):
                     "clocks": content["clocks"],
                     "contact_lines": content["contact_lines"],
                     "counters": [
-                        (incident, incident.days_since(today))
+                        (incident, days, incident.wording(days))
                         for incident in content["incidents"]
+                        for days in [incident.days_since(today)]
                     ],
                 }
             },
         )
-        _rendered.clear()
-        _rendered[key] = html
+        _rendered["by_language"][language] = html
     # The rest is the template's own escaped output.
     return mark_safe(html.replace(SERVER_NOW, str(int(now.timestamp()))))
 

@@ -1,8 +1,12 @@
 import pytz
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from modeltranslation.utils import build_localized_fieldname
+
+from .plurals import agreeing, form_error
 
 
 def zone_choices():
@@ -21,9 +25,12 @@ class TrackedIncident(models.Model):
     sentence = models.CharField(
         max_length=500,
         help_text=(
-            'Shown after the number, e.g. "days have passed since the Salisbury '
-            "incident - no credible information or response from the British "
-            'authorities".'
+            "Shown after the number. Write the words that change with the "
+            "number in braces, one form for each of the language's plural "
+            'forms, separated by "|". English has two (one, other): "{day has '
+            'passed|days have passed} since the Salisbury incident"; Russian '
+            'three (one, few, many): "{день прошёл|дня прошло|дней прошло} с '
+            'момента ...". The site picks the form for the number.'
         ),
     )
     topic = models.ForeignKey(
@@ -50,15 +57,29 @@ class TrackedIncident(models.Model):
         return self.title
 
     def clean(self):
+        errors = {}
         if self.happened_on and self.happened_on > timezone.localdate():
-            raise ValidationError(
-                {
-                    "happened_on": (
-                        "The date is after today: a counter counts the days "
-                        "since something happened."
-                    )
-                }
+            errors["happened_on"] = (
+                "The date is after today: a counter counts the days "
+                "since something happened."
             )
+        for code, _name in settings.LANGUAGES:
+            field = build_localized_fieldname("sentence", code)
+            error = form_error(getattr(self, field) or "", code)
+            if error:
+                errors[field] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def wording(self, days):
+        """The sentence in the page's language (else English), agreeing with
+        ``days``."""
+        language = translation.get_language()
+        text = getattr(self, build_localized_fieldname("sentence", language), None)
+        if not text:
+            language = settings.LANGUAGE_CODE
+            text = getattr(self, build_localized_fieldname("sentence", language))
+        return agreeing(text, days, language)
 
     def days_since(self, today):
         """Whole days from the incident's date to ``today``, never below zero."""

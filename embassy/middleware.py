@@ -12,6 +12,19 @@ logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
 
+# What pages drawn without the database may say (the site's name): given by
+# the app that knows it, with ``register_offline_context``.
+_offline_context = {"source": dict}
+
+
+def register_offline_context(source):
+    """``source()`` gives the context of pages drawn without the database."""
+    _offline_context["source"] = source
+
+
+def offline_context():
+    return _offline_context["source"]()
+
 
 class DatabaseUnavailableMiddleware:
     """A 503 with a friendly page while the database cannot be reached.
@@ -37,7 +50,7 @@ class DatabaseUnavailableMiddleware:
 def database_unavailable():
     """The 503 page, drawn without the database."""
     # No request, so no context processors: they would query the database.
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    response = HttpResponse(render_to_string("503.html", offline_context()), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response

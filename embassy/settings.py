@@ -97,6 +97,8 @@ PERMISSIONS_POLICY = {
 }
 
 INSTALLED_APPS = [
+    # Before the admin: its translated fields show in the admin's forms.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -114,6 +116,7 @@ INSTALLED_APPS = [
     "statements",
     "counters",
     "library",
+    "identity",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +129,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "embassy.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language is the URL's: English at the root, the others under /<code>/.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -149,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "counters.context_processors.site_header",
+                "identity.context_processors.site_identity",
             ],
         },
     },
@@ -284,7 +290,21 @@ LOGGING = {
 # A version's text without its turns is not the statement: no one-click revert.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-LANGUAGE_CODE = "en-gb"
+# English at the root, every other language under its code (/ru/). Adding a
+# language is a line here, its .po file under locale/, and a migration for the
+# translated fields (modeltranslation adds a column per language).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+# The tag pages declare (<html lang>, hreflang) where it is not the code alone.
+LANGUAGE_TAGS = {"en": "en-GB"}
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as each language writes them: "4 December 2021", "4 декабря 2021".
+FORMAT_MODULE_PATH = ["embassy.formats"]
+# PostgreSQL's text search configuration for each language's statements
+# ("simple", words as written, for a language without one).
+SEARCH_CONFIGURATIONS = {"en": "english", "ru": "russian"}
+# A name or wording not yet translated shows in English.
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
@@ -29,7 +30,11 @@ urlpatterns = [
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
     ),
-    path("", include("statements.urls")),
+    *i18n_patterns(
+        path("", include("identity.urls")),
+        path("", include("statements.urls")),
+        prefix_default_language=False,
+    ),
 ]
 
 # Uploaded files, where they are files under a path of this site.
@@ -37,3 +42,5 @@ if settings.MEDIA_STORAGE == "filesystem" and not settings.MEDIA_ORIGIN:
     urlpatterns.append(
         re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media)
     )
+
+handler500 = "identity.views.server_error"

@@ -1,6 +1,7 @@
 import hashlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet
@@ -8,32 +9,49 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import get_language_info
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from identity.context_processors import current_identity
 from library.admin import StatementDocumentInline, StatementImageInline
 
 from . import history, services, transcripts
-from .feeds import SITE_NAME
 from .models import Speaker, Statement, StatementSpeaker, Topic, Turn
 
-admin.site.site_header = admin.site.site_title = SITE_NAME
-admin.site.index_title = "Press office administration"
+# The admin is named after the site, as its editors set it.
+admin.site.site_header = admin.site.site_title = lazy(
+    lambda: current_identity().short_name, str
+)()
+admin.site.index_title = "Administration"
 
 
+# No slug is prepopulated by the admin's script as the editor types: a slug
+# left empty is made on save by the one rule (statements.slugs), which writes
+# Russian as English-language newspapers do ("Сергей Лавров": sergey-lavrov),
+# where the script would drop or mangle the Cyrillic letters.
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(TranslationAdmin):
     list_display = ["name", "position"]
     search_fields = ["name", "aliases", "position"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+
+
+def version_source(request):
+    """The statement a new version is being added for (``?version_of=<pk>``)."""
+    pk = request.GET.get("version_of", "")
+    if not pk.isdigit():
+        return None
+    return Statement.objects.filter(pk=pk).first()
 
 
 class StatementSpeakerInline(admin.TabularInline):
@@ -42,6 +60,12 @@ class StatementSpeakerInline(admin.TabularInline):
     autocomplete_fields = ["speaker"]
     verbose_name = "speaker"
     verbose_name_plural = "speakers, in order"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        source = version_source(request) if obj is None else None
+        if source is not None:
+            return max(len(source.ordered_speakers), self.extra)
+        return self.extra
 
 
 # The fields whose change the public reads as a correction. The lead is the
@@ -117,6 +141,8 @@ class StatementAdminForm(CorrectionFields, forms.ModelForm):
         fields = [
             "title",
             "slug",
+            "language",
+            "translation_key",
             "kind",
             "status",
             "published_at",
@@ -133,6 +159,16 @@ class StatementAdminForm(CorrectionFields, forms.ModelForm):
         if self.instance.pk:
             loaded = self.instance.updated_at.isoformat()
             self.fields["loaded_updated_at"].initial = loaded
+        # Left out, they keep what the statement has (a new one: English, and
+        # a key of its own).
+        for name in ("language", "translation_key"):
+            self.fields[name].required = False
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or self.instance.language
+
+    def clean_translation_key(self):
+        return self.cleaned_data["translation_key"] or self.instance.translation_key
 
     @property
     def splits_transcript(self):
@@ -215,19 +251,25 @@ class StatementAdmin(SimpleHistoryAdmin):
     ]
     list_display = [
         "title",
+        "language",
         "kind",
         "publication_status",
         "speaker_names",
         "is_public",
     ]
-    list_filter = [StatusFilter, "kind", "featured", "speakers", "published_at"]
+    list_filter = [
+        StatusFilter,
+        "language",
+        "kind",
+        "featured",
+        "speakers",
+        "published_at",
+    ]
     search_fields = ["title", "slug", "lead"]
     date_hierarchy = "published_at"
-    # As the editor types; a slug left empty follows statements.slugs on save.
-    prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics"]
     actions = ["publish", "unpublish"]
-    readonly_fields = ["change_log", "created_at", "updated_at"]
+    readonly_fields = ["versions", "change_log", "created_at", "updated_at"]
     object_history_list_template = "admin/statements/statement/history_list.html"
     fieldsets = [
         (
@@ -236,12 +278,17 @@ class StatementAdmin(SimpleHistoryAdmin):
                 "fields": [
                     "title",
                     "slug",
+                    "language",
                     "kind",
                     "status",
                     "published_at",
                     "loaded_updated_at",
                 ]
             },
+        ),
+        (
+            "Versions in other languages",
+            {"fields": ["versions", "translation_key"]},
         ),
         (
             "Where and when it was said",
@@ -260,6 +307,58 @@ class StatementAdmin(SimpleHistoryAdmin):
             super()
             .get_queryset(request)
             .prefetch_related("statement_speakers__speaker")
+        )
+
+    def get_changeform_initial_data(self, request):
+        """A new version: a draft in its language, linked, with the shared facts."""
+        initial = super().get_changeform_initial_data(request)
+        source = version_source(request)
+        if source is None:
+            return initial
+        return {
+            **initial,
+            "translation_key": source.translation_key,
+            "kind": source.kind,
+            "location": source.location,
+            "delivered_on": source.delivered_on,
+            "topics": [topic.pk for topic in source.topics.all()],
+            "status": Statement.Status.DRAFT,
+        }
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        source = version_source(request) if obj.pk is None else None
+        if source is not None and isinstance(inline, StatementSpeakerInline):
+            kwargs.setdefault("initial", []).extend(
+                {"speaker": speaker.pk, "position": position}
+                for position, speaker in enumerate(source.ordered_speakers)
+            )
+        return kwargs
+
+    @admin.display(description="versions")
+    def versions(self, statement):
+        """Links to the other versions, and to add those still missing."""
+        if statement.pk is None:
+            return "Save the statement first."
+        existing = {
+            version.language: version
+            for version in Statement.objects.versions_of(statement)
+        }
+        add_url = reverse("admin:statements_statement_add")
+        links = []
+        for code, _name in settings.LANGUAGES:
+            if code == statement.language:
+                continue
+            english_name = get_language_info(code)["name"]
+            if code in existing:
+                version = existing[code]
+                url = reverse("admin:statements_statement_change", args=[version.pk])
+                links.append((url, f"{english_name} version: {version.title}"))
+            else:
+                query = urlencode({"version_of": statement.pk, "language": code})
+                links.append((f"{add_url}?{query}", f"Add {english_name} version"))
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a></li>', links)
         )
 
     def get_historical_record_context_helper(self, request, historical_record):

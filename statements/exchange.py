@@ -9,13 +9,14 @@ import datetime
 import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from library.exchange import DocumentRef, ImageRef
-from library.models import LANGUAGES
+from library.models import LANGUAGES as DOCUMENT_LANGUAGES
 
 from .models import Statement
 from .slugs import statement_slug
@@ -24,7 +25,8 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 REQUIRED_KEYS = ("title", "published", "body")
 KINDS = tuple(Statement.Kind.values)
 STATUSES = tuple(Statement.Status.values)
-LANGUAGE_CODES = frozenset(code for code, _ in LANGUAGES)
+LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
+DOCUMENT_LANGUAGE_CODES = frozenset(code for code, _name in DOCUMENT_LANGUAGES)
 # A bare date in the format means noon, London time, that day.
 BARE_DATE_TIME = datetime.time(12, 0)
 # Dates outside these years are typing mistakes, and years 1 and 9999 shifted
@@ -50,6 +52,9 @@ class Record:
     lead: str = ""
     delivered_on: datetime.date | None = None
     status: str = Statement.Status.PUBLISHED
+    language: str = settings.LANGUAGE_CODE
+    # Shared by the versions of one statement; empty: a key of its own.
+    translation_key: str = ""
     line_number: int = 0
     # False when the slug was made from the date and title.
     slug_given: bool = True
@@ -180,7 +185,7 @@ def _image_ref(item):
 
 def _document_ref(item):
     language = _text(item, "language", 10)
-    if language and language not in LANGUAGE_CODES:
+    if language and language not in DOCUMENT_LANGUAGE_CODES:
         raise RecordError(f"language {language!r} is not a code such as ru or en")
     return DocumentRef(
         file=_text(item, "file", 500, required=True),
@@ -251,6 +256,8 @@ def parse_line(raw):
         lead=_text(data, "lead", 5000),
         delivered_on=_delivered(data.get("delivered")),
         status=_choice(data, "status", STATUSES, Statement.Status.PUBLISHED),
+        language=_choice(data, "language", LANGUAGES, settings.LANGUAGE_CODE),
+        translation_key=_text(data, "translation_key", 100),
         slug_given=slug_given,
         images=_media(data, "images", _image_ref),
         documents=_media(data, "documents", _document_ref),
@@ -279,6 +286,7 @@ def read_lines(stream, max_bytes=MAX_LINE_BYTES):
 def read_records(stream):
     """Yield a Record or a LineError for each non-blank line of a binary stream."""
     seen = {}
+    versions = {}
     for line_number, raw in read_lines(stream):
         if raw is None:
             limit = MAX_LINE_BYTES // (1024 * 1024)
@@ -305,7 +313,16 @@ def read_records(stream):
                 + f" as line {seen[identity]}",
             )
             continue
+        version = (record.translation_key, record.language)
+        if record.translation_key and version in versions:
+            yield LineError(
+                line_number,
+                f"line {versions[version]} is already the {record.language!r} "
+                f"version of translation_key {record.translation_key!r}",
+            )
+            continue
         seen[identity] = line_number
+        versions[version] = line_number
         yield record
 
 
@@ -334,6 +351,8 @@ def to_line(statement, body, media=None):
         data["delivered"] = statement.delivered_on.isoformat()
     if statement.status != Statement.Status.PUBLISHED:
         data["status"] = statement.status
+    data["language"] = statement.language
+    data["translation_key"] = statement.translation_key
     if media and statement.gallery:
         data["images"] = [media.image(image) for image in statement.gallery]
     if media and statement.documents:

@@ -4,15 +4,18 @@ from urllib.parse import urljoin
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import BadRequest
 from django.urls import reverse
-from django.utils.dateformat import format as format_date
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from identity.context_processors import identity_of
+from identity.languages import language_tag
 
 from .characters import xml_safe
 from .filters import StatementFilter
 from .models import Statement
-
-SITE_NAME = "Embassy press office"
 
 
 def applied_filters(filterset):
@@ -32,25 +35,31 @@ def applied_filters(filterset):
     }
 
 
-def describe(filterset, subject="Statements"):
+def describe(filterset, subject=None):
     """A title naming the filters: "Statements by Sergey Lavrov, transcripts"."""
+    subject = subject or _("Statements")
     if not filterset.is_bound or not filterset.is_valid():
         return subject
     data = filterset.form.cleaned_data
     title = subject
     if data.get("speaker"):
-        title += f" by {data['speaker'].name}"
+        title = _("%(subject)s by %(speaker)s") % {
+            "subject": subject,
+            "speaker": data["speaker"].name,
+        }
     parts = []
     if data.get("kind"):
-        parts.append(f"{Statement.Kind(data['kind']).label.lower()}s")
+        parts.append(str(Statement.KIND_PLURALS[data["kind"]]))
     if data.get("tag"):
-        parts.append(f"on {data['tag'].name}")
+        parts.append(_("on %(topic)s") % {"topic": data["tag"].name})
     if data.get("q"):
-        parts.append(f"containing “{data['q']}”")
+        parts.append(_("containing “%(words)s”") % {"words": data["q"]})
     if data.get("date_from"):
-        parts.append(f"from {format_date(data['date_from'], 'j F Y')}")
+        day = date_format(data["date_from"], "DATE_FORMAT")
+        parts.append(_("from %(day)s") % {"day": day})
     if data.get("date_to"):
-        parts.append(f"to {format_date(data['date_to'], 'j F Y')}")
+        day = date_format(data["date_to"], "DATE_FORMAT")
+        parts.append(_("to %(day)s") % {"day": day})
     return ", ".join([title, *parts])
 
 
@@ -106,17 +115,22 @@ class StatementFeed(Feed):
     def get_object(self, request):
         filterset = StatementFilter(
             request.GET or None,
-            queryset=Statement.objects.published().for_listing(),
+            queryset=Statement.objects.published().in_current_language().for_listing(),
         )
         if filterset.is_bound and not filterset.is_valid():
             raise BadRequest("Invalid filter values.")
+        # What the feed's own methods, which are given the filterset, name.
+        filterset.site = identity_of(request)
         return filterset
 
     def title(self, filterset):
-        return f"{describe(filterset)} - {SITE_NAME}"
+        return f"{describe(filterset)} - {filterset.site.short_name}"
 
     def description(self, filterset):
-        return f"{describe(filterset)}, newest first, from the {SITE_NAME.lower()}."
+        return _("%(title)s, newest first, from the %(site)s.") % {
+            "title": describe(filterset),
+            "site": filterset.site.full_name,
+        }
 
     def link(self, filterset):
         return with_query(reverse("statements:list"), applied_filters(filterset))
@@ -124,11 +138,16 @@ class StatementFeed(Feed):
     def feed_url(self, filterset):
         return with_query(reverse(self.url_name), applied_filters(filterset))
 
-    def author_name(self):
-        return SITE_NAME
+    def author_name(self, filterset):
+        return filterset.site.full_name
+
+    @property
+    def language(self):
+        return language_tag(get_language())
 
     def items(self, filterset):
-        return filterset.qs[: self.limit]
+        # Each entry names its topics: one query for all, not one per entry.
+        return filterset.qs.prefetch_related("topics")[: self.limit]
 
     def item_title(self, statement):
         return statement.title

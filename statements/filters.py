@@ -2,12 +2,15 @@ import datetime
 
 import django_filters
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from embassy.pagecache.memo import memo
 
@@ -75,9 +78,12 @@ class PublicNameField(forms.ModelChoiceField):
     iterator = CachedChoiceIterator
 
     def public_names(self):
+        """Those named by public statements in the page's language."""
         model = self.queryset.model._meta.label_lower
+        language = translation.get_language()
         return memo(
-            f"choices:{model}", lambda: list(self.queryset.with_public_statements())
+            f"choices:{model}:{language}",
+            lambda: list(self.queryset.with_public_statements(language)),
         )
 
     def to_python(self, value):
@@ -120,8 +126,10 @@ class StatementFilterForm(forms.Form):
         words = self.cleaned_data["q"]
         if words.strip() and nothing_to_look_for(words):
             raise ValidationError(
-                "Add a word to look for: excluded words (-word) and very common "
-                "words cannot make a search on their own.",
+                _(
+                    "Add a word to look for: excluded words (-word) and very "
+                    "common words cannot make a search on their own."
+                ),
                 code="nothing_to_look_for",
             )
         return words
@@ -130,43 +138,46 @@ class StatementFilterForm(forms.Form):
         cleaned_data = super().clean()
         date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
         if date_from and date_to and date_from > date_to:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         return cleaned_data
 
 
 class StatementFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Words",
+        label=_("Words"),
         method="filter_words",
         max_length=200,
         validators=[
             RegexValidator(
                 "\x7f|" + FORBIDDEN_IN_XML.pattern,
                 inverse_match=True,
-                message="Words cannot contain control characters or non-characters.",
+                message=_("Words cannot contain control characters or non-characters."),
             )
         ],
     )
     speaker = PublicNameFilter(
-        label="Speaker",
+        label=_("Speaker"),
         field_name="speakers",
         queryset=Speaker.objects.all(),
-        empty_label="Any speaker",
+        empty_label=_("Any speaker"),
     )
     kind = django_filters.ChoiceFilter(
-        choices=Statement.Kind, empty_label="Any kind", widget=Select
+        label=_("Kind"),
+        choices=Statement.Kind,
+        empty_label=_("Any kind"),
+        widget=Select,
     )
     tag = PublicNameFilter(
-        label="Topic",
+        label=_("Topic"),
         field_name="topics",
         queryset=Topic.objects.all(),
-        empty_label="Any topic",
+        empty_label=_("Any topic"),
     )
     date_from = django_filters.DateFilter(
-        label="From", method="filter_date_from", widget=DateInput()
+        label=_("From"), method="filter_date_from", widget=DateInput()
     )
     date_to = django_filters.DateFilter(
-        label="To", method="filter_date_to", widget=DateInput()
+        label=_("To"), method="filter_date_to", widget=DateInput()
     )
 
     class Meta:
@@ -218,3 +229,48 @@ class StatementFilter(django_filters.FilterSet):
                 value = Statement.Kind(value).label
             applied.append((self.form.fields[name].label, value))
         return applied
+
+    def summary(self, page):
+        """What the list holds: "1 statement matching speaker: Sergey Lavrov"."""
+        paginator = page.paginator
+        number = paginator.count
+        count = intcomma(number)
+        if self.search_capped:
+            text = ngettext(
+                "More than %(count)s statement",
+                "More than %(count)s statements",
+                number,
+            )
+        elif paginator.estimated:
+            text = ngettext(
+                "About %(count)s statement", "About %(count)s statements", number
+            )
+        else:
+            text = ngettext("%(count)s statement", "%(count)s statements", number)
+        text %= {"count": count}
+        if self.applied:
+            filters = ", ".join(
+                f"{str(label).lower()}: {formats.localize(value)}"
+                for label, value in self.applied
+            )
+            text = gettext("%(count)s matching %(filters)s") % {
+                "count": text,
+                "filters": filters,
+            }
+        if self.search_capped:
+            text += gettext("; the %(count)s most recent are ranked here") % {
+                "count": count
+            }
+        if self.search_checked:
+            text += gettext(
+                "; phrases and excluded words were looked for in the %(count)s "
+                "most recent statements with all the words"
+            ) % {"count": intcomma(self.search_checked)}
+        if paginator.num_pages > 1:
+            pages = {"number": page.number, "total": intcomma(paginator.num_pages)}
+            text += (
+                gettext("; page %(number)s of about %(total)s")
+                if paginator.estimated
+                else gettext("; page %(number)s of %(total)s")
+            ) % pages
+        return text

@@ -46,6 +46,7 @@ CONTENT_FIELDS = (
     "lead",
     "body",
     "featured",
+    "language",
 )
 
 
@@ -118,8 +119,14 @@ def _normalised(text):
 
 
 class TopicResolver:
+    """A topic by its name in any language; an unknown name makes a new topic."""
+
     def __init__(self):
-        self._by_name = {topic.name.casefold(): topic for topic in Topic.objects.all()}
+        self._by_name = {
+            name.casefold(): topic
+            for topic in Topic.objects.all()
+            for name in topic.names
+        }
 
     def resolve(self, name):
         topic = self._by_name.get(name.casefold())
@@ -369,8 +376,17 @@ class Importer:
             if parsed.turns:
                 body = "\n\n".join(parsed.opening)
                 turns = parsed.turns
-        for name in ("title", "kind", "status", "published_at", "delivered_on"):
+        for name in (
+            "title",
+            "kind",
+            "status",
+            "published_at",
+            "delivered_on",
+            "language",
+        ):
             setattr(statement, name, getattr(record, name))
+        if record.translation_key:
+            statement.translation_key = record.translation_key
         statement.location = record.location
         statement.lead = record.lead
         statement.featured = record.featured

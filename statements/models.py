@@ -1,7 +1,12 @@
+import uuid
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from . import transcripts
@@ -23,8 +28,19 @@ class Named(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             max_length = self._meta.get_field("slug").max_length
-            self.slug = unique_slug(type(self), name_slug(self.name, max_length))
+            # From the first language's name, whatever the active language.
+            name = next(iter(self.names), "")
+            self.slug = unique_slug(type(self), name_slug(name, max_length))
         super().save(*args, **kwargs)
+
+    @property
+    def names(self):
+        """The name in every language it is written in."""
+        written = (
+            getattr(self, build_localized_fieldname("name", code), None)
+            for code, _name in settings.LANGUAGES
+        )
+        return list(dict.fromkeys(name for name in written if name))
 
 
 class Speaker(Named):
@@ -58,7 +74,7 @@ class Speaker(Named):
 
     @property
     def name_keys(self):
-        names = [self.name, *self.aliases.splitlines()]
+        names = [*self.names, *self.aliases.splitlines()]
         return {speaker_key(name) for name in names if name.strip()}
 
 
@@ -97,19 +113,52 @@ class TextSnapshot(models.Model):
         abstract = True
 
 
+def new_translation_key():
+    return uuid.uuid4().hex
+
+
 class Statement(models.Model):
     class Kind(models.TextChoices):
-        STATEMENT = "statement", "Statement"
-        COMMENT = "comment", "Comment"
-        TRANSCRIPT = "transcript", "Transcript"
-        BRIEFING = "briefing", "Briefing"
-        PRESS_RELEASE = "press-release", "Press release"
-        ARTICLE = "article", "Article"
-        INTERVIEW = "interview", "Interview"
+        STATEMENT = "statement", _("Statement")
+        COMMENT = "comment", _("Comment")
+        TRANSCRIPT = "transcript", _("Transcript")
+        BRIEFING = "briefing", _("Briefing")
+        PRESS_RELEASE = "press-release", _("Press release")
+        ARTICLE = "article", _("Article")
+        INTERVIEW = "interview", _("Interview")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    # The kinds as a list's title names them: "Statements by ..., transcripts".
+    KIND_PLURALS = {
+        Kind.STATEMENT: _("statements"),
+        Kind.COMMENT: _("comments"),
+        Kind.TRANSCRIPT: _("transcripts"),
+        Kind.BRIEFING: _("briefings"),
+        Kind.PRESS_RELEASE: _("press releases"),
+        Kind.ARTICLE: _("articles"),
+        Kind.INTERVIEW: _("interviews"),
+    }
+
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=(
+            "The language it is written in: it is listed, searched and fed "
+            "with that language's statements only."
+        ),
+    )
+    translation_key = models.CharField(
+        max_length=100,
+        default=new_translation_key,
+        help_text=(
+            "Shared by the versions of one statement in different languages; "
+            "each page links to its other versions."
+        ),
+    )
 
     title = models.CharField(max_length=500)
     slug = models.SlugField(
@@ -202,6 +251,12 @@ class Statement(models.Model):
                 name="statement_featured_idx",
             ),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_key", "language"],
+                name="one_version_per_language",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -217,7 +272,11 @@ class Statement(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("statements:detail", kwargs={"slug": self.slug})
+        """In the statement's own language, whatever the page's."""
+        if self.language == translation.get_language():
+            return reverse("statements:detail", kwargs={"slug": self.slug})
+        with translation.override(self.language):
+            return reverse("statements:detail", kwargs={"slug": self.slug})
 
     def refresh_summary(self):
         self.summary = self.lead.strip() or lead_paragraph(self.body)
@@ -226,6 +285,12 @@ class Statement(models.Model):
     def identity(self):
         """Which statement an imported line without a slug is: title and time."""
         return (self.title, self.published_at)
+
+    @property
+    def kind_label(self):
+        """``get_kind_display()`` without translating every kind's label to
+        look one up (it did so for each statement of a list)."""
+        return str(self.Kind(self.kind).label)
 
     @property
     def is_public(self):
@@ -237,11 +302,13 @@ class Statement(models.Model):
     def status_text(self):
         """Where the statement stands: draft, scheduled (for when) or published."""
         if self.status == self.Status.DRAFT:
-            return "Draft \u2014 not published"
-        when = dateformat.format(timezone.localtime(self.published_at), "j F Y, H:i")
+            return _("Draft — not published")
+        when = formats.date_format(
+            timezone.localtime(self.published_at), "DATETIME_FORMAT"
+        )
         if self.is_public:
-            return f"Published {when}"
-        return f"Scheduled for {when}"
+            return _("Published %(when)s") % {"when": when}
+        return _("Scheduled for %(when)s") % {"when": when}
 
     @property
     def paragraphs(self):

@@ -1,6 +1,6 @@
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 class PublicNamesQuerySet(models.QuerySet):
@@ -8,32 +8,36 @@ class PublicNamesQuerySet(models.QuerySet):
 
     statements_lookup = None
 
-    def with_public_statements(self):
+    def with_public_statements(self, language=None):
+        """Named by a public statement; in ``language`` if given."""
         from .models import Statement
 
+        statements = Statement.objects.published()
+        if language is not None:
+            statements = statements.in_language(language)
         return self.filter(
-            Exists(
-                Statement.objects.published().filter(
-                    **{self.statements_lookup: OuterRef("pk")}
-                )
-            )
+            Exists(statements.filter(**{self.statements_lookup: OuterRef("pk")}))
         )
 
-
-class SpeakerQuerySet(PublicNamesQuerySet):
-    statements_lookup = "speakers"
-
-    def with_public_statement_counts(self):
-        """Speakers of public statements, each with ``public_statements``, a count."""
+    def with_public_statement_counts(self, language):
+        """Those of public statements in ``language``, with ``public_statements``."""
         from .models import Statement
 
-        public = Q(statements__in=Statement.objects.published().values("pk"))
+        public = Q(
+            statements__in=Statement.objects.published()
+            .in_language(language)
+            .values("pk")
+        )
         # Meta.ordering is dropped from GROUP BY queries: ordered here.
         return (
             self.annotate(public_statements=Count("statements", filter=public))
             .filter(public_statements__gt=0)
             .order_by("name")
         )
+
+
+class SpeakerQuerySet(PublicNamesQuerySet):
+    statements_lookup = "speakers"
 
 
 class TopicQuerySet(PublicNamesQuerySet):
@@ -81,6 +85,19 @@ class StatementQuerySet(models.QuerySet):
         """Published statements whose publication time is still to come."""
         return self.filter(
             status=self.model.Status.PUBLISHED, published_at__gt=timezone.now()
+        )
+
+    def in_language(self, language):
+        return self.filter(language=language)
+
+    def in_current_language(self):
+        """In the page's language: each language's lists hold its own statements."""
+        return self.in_language(translation.get_language())
+
+    def versions_of(self, statement):
+        """The other languages' versions of ``statement``."""
+        return self.filter(translation_key=statement.translation_key).exclude(
+            pk=statement.pk
         )
 
     def drafts(self):

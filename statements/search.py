@@ -1,7 +1,8 @@
 """Full-text search: PostgreSQL's, with a plain substring match on SQLite.
 
 On PostgreSQL each statement stores a weighted ``search_vector`` (title A,
-lead B, body and the transcript's turns C; English configuration) behind a GIN
+lead B, body and the transcript's turns C; its language's text search
+configuration, ``SEARCH_CONFIGURATIONS``: "санкции" finds "санкций") behind a GIN
 index, and each turn's text has a GIN expression index, so "what a speaker
 said" is searched in their own answers. ``q`` is parsed by
 ``websearch_to_tsquery``: "quoted phrases", -excluded words and OR work.
@@ -11,6 +12,7 @@ or its turns are saved, and by the importer for each batch.
 
 import re
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchQueryField,
@@ -20,10 +22,12 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Value
 from django.db.models.functions import Cast
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-CONFIG = "english"
+# For a language PostgreSQL has no configuration for: words as written.
+UNSTEMMED = "simple"
 # ts_headline marks matches with these; the text is escaped, then they become <mark>.
 START, STOP = "\x02", "\x03"
 HEADLINE_OPTIONS = (
@@ -43,12 +47,32 @@ PHRASE_OPERATOR = re.compile(r" <(?:-|[0-9]+)> ")
 # Longer texts are indexed by their first part (a tsvector is at most 1 MB).
 INDEXED_CHARACTERS = 200_000
 
+
+def config_for(language):
+    """The text search configuration for ``language``'s statements."""
+    return settings.SEARCH_CONFIGURATIONS.get(language, UNSTEMMED)
+
+
+def current_config():
+    return config_for(translation.get_language())
+
+
+def _statement_config():
+    """SQL for the configuration of statement ``s``, by its language."""
+    cases = " ".join(
+        f"WHEN '{code}' THEN '{config_for(code)}'" for code, _name in settings.LANGUAGES
+    )
+    return f"(CASE s.language {cases} ELSE '{UNSTEMMED}' END)::regconfig"
+
+
+STATEMENT_CONFIG = _statement_config()
+_CONFIG = STATEMENT_CONFIG
 REFRESH_SQL = f"""
 UPDATE statements_statement AS s SET search_vector =
-    setweight(to_tsvector('{CONFIG}', left(s.title, 1000)), 'A')
-    || setweight(to_tsvector('{CONFIG}', left(s.summary, {INDEXED_CHARACTERS})), 'B')
-    || setweight(to_tsvector('{CONFIG}', left(s.body, {INDEXED_CHARACTERS})), 'C')
-    || setweight(to_tsvector('{CONFIG}', left(coalesce(
+    setweight(to_tsvector({_CONFIG}, left(s.title, 1000)), 'A')
+    || setweight(to_tsvector({_CONFIG}, left(s.summary, {INDEXED_CHARACTERS})), 'B')
+    || setweight(to_tsvector({_CONFIG}, left(s.body, {INDEXED_CHARACTERS})), 'C')
+    || setweight(to_tsvector({_CONFIG}, left(coalesce(
         (SELECT string_agg(t.text, ' ' ORDER BY t.position)
          FROM statements_turn AS t WHERE t.statement_id = s.id), ''
     ), {INDEXED_CHARACTERS})), 'C')
@@ -88,7 +112,8 @@ def nothing_to_look_for(words):
         return all(word.startswith("-") for word in words.split())
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT querytree(websearch_to_tsquery('{CONFIG}', %s)) = 'T'", [words]
+            "SELECT querytree(websearch_to_tsquery(%s::regconfig, %s)) = 'T'",
+            [current_config(), words],
         )
         return cursor.fetchone()[0]
 
@@ -102,8 +127,8 @@ def indexed_words(words):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT querytree(q)::text, q::text "
-            f"FROM websearch_to_tsquery('{CONFIG}', %s) AS q",
-            [words],
+            "FROM websearch_to_tsquery(%s::regconfig, %s) AS q",
+            [current_config(), words],
         )
         tree, whole = cursor.fetchone()
     indexed = PHRASE_OPERATOR.sub(" & ", tree)
@@ -122,12 +147,14 @@ class Matches(Func):
 
 
 def search_query(words):
-    return SearchQuery(words, search_type="websearch", config=CONFIG)
+    """``words`` as a query in the page's language."""
+    return SearchQuery(words, search_type="websearch", config=current_config())
 
 
 def turn_vector():
-    """Matches the turns' GIN expression index; keep the two in step."""
-    return SearchVector("text", config=CONFIG)
+    """Matches the turns' GIN expression indexes (one per configuration in use;
+    migrations 0003 and 0009): keep them in step."""
+    return SearchVector("text", config=current_config())
 
 
 def turn_matches(words, speaker=None, indexed=None):
@@ -254,8 +281,8 @@ def attach_snippets(statements, words, speaker=None):
         params = [speaker.pk]
     sql = f"""
         SELECT s.id, ts_headline(
-            '{CONFIG}', left({text}, {INDEXED_CHARACTERS}),
-            websearch_to_tsquery('{CONFIG}', %s), %s
+            {STATEMENT_CONFIG}, left({text}, {INDEXED_CHARACTERS}),
+            websearch_to_tsquery({STATEMENT_CONFIG}, %s), %s
         )
         FROM statements_statement s WHERE s.id = ANY(%s)
     """

@@ -27,10 +27,12 @@ class SpeakerResolver:
             self._by_key.setdefault(key, speaker)
 
     def find(self, name, among=()):
-        among = list(among)
-        match = transcripts.match_speaker(name, [speaker.name for speaker in among])
+        """``among`` are matched by their names in every language: a Russian
+        label with initials finds Sergey Lavrov by his Russian surname."""
+        by_name = {written: speaker for speaker in among for written in speaker.names}
+        match = transcripts.match_speaker(name, list(by_name))
         if match is not None:
-            return next(speaker for speaker in among if speaker.name == match)
+            return by_name[match]
         return self._by_key.get(transcripts.speaker_key(name))
 
     def resolve(self, name, among=()):

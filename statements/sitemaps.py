@@ -1,14 +1,47 @@
+from collections import defaultdict
 from urllib.parse import urljoin
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+
+from identity.languages import in_language, language_tag, url_in
 
 from .models import Speaker, Statement
 
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
-class StatementSitemap(Sitemap):
+
+class WithAlternates(Sitemap):
+    """Each address with its versions in the other languages (hreflang)."""
+
+    def alternates_of(self, item):
+        """``{language: path}`` of ``item`` in every language it exists in."""
+        raise NotImplementedError
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page, site, protocol)
+        for url in urls:
+            origin = url["location"].removesuffix(self.location(url["item"]))
+            versions = self.alternates_of(url["item"])
+            url["alternates"] = [
+                {"lang_code": language_tag(code), "location": f"{origin}{path}"}
+                for code, path in versions.items()
+            ]
+        return urls
+
+
+class StatementSitemap(WithAlternates):
     def items(self):
-        return Statement.objects.published().only("slug", "updated_at").with_media()
+        statements = list(
+            Statement.objects.published()
+            .only("slug", "updated_at", "language", "translation_key")
+            .with_media()
+        )
+        versions = defaultdict(dict)
+        for statement in statements:
+            versions[statement.translation_key][statement.language] = statement
+        self._versions = versions
+        return statements
 
     def get_urls(self, *args, **kwargs):
         """Each address with its pictures' addresses (Google's image sitemaps)."""
@@ -23,21 +56,68 @@ class StatementSitemap(Sitemap):
     def lastmod(self, statement):
         return statement.updated_at
 
+    def alternates_of(self, statement):
+        return {
+            code: version.get_absolute_url()
+            for code, version in self._versions[statement.translation_key].items()
+        }
 
-class SpeakerSitemap(Sitemap):
+
+class SpeakerSitemap(WithAlternates):
     def items(self):
-        """Speakers with something public to show; a draft may name a new one."""
-        return Speaker.objects.filter(
-            statements__in=Statement.objects.published()
-        ).distinct()
+        """A speaker's page in each language they have public statements in; a
+        draft may name a new speaker."""
+        pairs = (
+            Statement.objects.published()
+            .filter(speakers__isnull=False)
+            .values_list("speakers", "language")
+            .distinct()
+        )
+        languages = defaultdict(set)
+        for speaker_id, language in pairs:
+            languages[speaker_id].add(language)
+        speakers = Speaker.objects.filter(pk__in=languages).order_by("pk")
+        self._languages = languages
+        return [
+            (speaker, code)
+            for speaker in speakers
+            for code in LANGUAGES
+            if code in languages[speaker.pk]
+        ]
+
+    def location(self, item):
+        speaker, code = item
+        return url_in(code, speaker.get_absolute_url)
+
+    def alternates_of(self, item):
+        speaker, _code = item
+        return {
+            code: url_in(code, speaker.get_absolute_url)
+            for code in LANGUAGES
+            if code in self._languages[speaker.pk]
+        }
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(WithAlternates):
     def items(self):
-        return ["statements:home", "statements:list"]
+        return [
+            (name, code)
+            for name in (
+                "statements:home",
+                "statements:list",
+                "statements:topics",
+                "identity:about",
+            )
+            for code in LANGUAGES
+        ]
 
-    def location(self, name):
-        return reverse(name)
+    def location(self, item):
+        name, code = item
+        return in_language(name, code)
+
+    def alternates_of(self, item):
+        name, _code = item
+        return {code: in_language(name, code) for code in LANGUAGES}
 
 
 sitemaps = {

@@ -39,6 +39,11 @@ urlpatterns = [
         name="speakers",
     ),
     path(
+        "topics/",
+        public_page(views.TopicListView.as_view()),
+        name="topics",
+    ),
+    path(
         "speakers/<slug:slug>/",
         public_page(views.SpeakerView.as_view(), params=PAGES),
         name="speaker",

@@ -1,25 +1,28 @@
 import json
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from identity.context_processors import identity_of
+from identity.languages import language_tag
+
 from .characters import xml_safe
-from .feeds import SITE_NAME, applied_filters, describe, with_query
+from .feeds import applied_filters, describe, with_query
 from .filters import StatementFilter
-from .models import Speaker, Statement
+from .models import Speaker, Statement, Topic
 from .pagination import ArchivePaginator
 from .search import attach_snippets
 
-SITE_DESCRIPTION = (
-    "Statements, comments, briefings and transcripts from the press office."
-)
 # JSON in a <script> element must not be able to close it or open a comment.
 JSON_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
 
@@ -42,7 +45,7 @@ class PageMetaMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meta = {
-            "page_description": SITE_DESCRIPTION,
+            "page_description": identity_of(self.request).description,
             "canonical_path": self.request.path,
             "og_type": self.og_type,
             **self.get_page_meta(context),
@@ -59,7 +62,7 @@ class HomeView(PageMetaMixin, TemplateView):
     latest_count = 10
 
     def get_context_data(self, **kwargs):
-        published = Statement.objects.published()
+        published = Statement.objects.published().in_current_language()
         featured = published.filter(featured=True).with_turns().with_media().first()
         latest = published.for_listing()
         if featured is not None:
@@ -77,7 +80,7 @@ class StatementListView(PageMetaMixin, FilterView):
     strict = True
 
     def listing(self):
-        return Statement.objects.published().for_listing()
+        return Statement.objects.published().in_current_language().for_listing()
 
     def get_queryset(self):
         return self.listing()
@@ -141,6 +144,8 @@ class StatementListView(PageMetaMixin, FilterView):
                 words,
                 speaker=self.filterset.form.cleaned_data.get("speaker"),
             )
+        if not self.filterset.errors:
+            context["result_summary"] = self.filterset.summary(context["page_obj"])
         return context
 
     def get_title(self):
@@ -154,15 +159,17 @@ class StatementListView(PageMetaMixin, FilterView):
         page = context["page_obj"]
         canonical_query = applied_filters(self.filterset)
         if page.number > 1:
-            page_title += f", page {page.number}"
+            page_title = _("%(title)s, page %(number)s") % {
+                "title": page_title,
+                "number": page.number,
+            }
             canonical_query["page"] = page.number
         feed_filters = self.get_feed_filters()
         return {
             "page_title": page_title,
             "feed_title": title,
-            "page_description": (
-                f"{describe(self.filterset)}, from the {SITE_NAME.lower()}."
-            ),
+            "page_description": _("%(title)s, from the %(site)s.")
+            % {"title": title, "site": identity_of(self.request).full_name},
             "canonical_path": with_query(self.request.path, canonical_query),
             "feeds": [
                 (name, mime, with_query(reverse(url_name), feed_filters))
@@ -199,11 +206,13 @@ class SpeakerView(StatementListView):
         return {**super().get_feed_filters(), "speaker": self.speaker.slug}
 
     def get_page_meta(self, context):
-        position = f", {self.speaker.position}" if self.speaker.position else ""
-        return {
-            **super().get_page_meta(context),
-            "page_description": f"Statements by {self.speaker.name}{position}.",
-        }
+        speaker = self.speaker
+        description = (
+            _("Statements by %(name)s, %(position)s.")
+            if speaker.position
+            else _("Statements by %(name)s.")
+        ) % {"name": speaker.name, "position": speaker.position}
+        return {**super().get_page_meta(context), "page_description": description}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(speaker=self.speaker, **kwargs)
@@ -216,14 +225,30 @@ class SpeakerListView(PageMetaMixin, ListView):
     context_object_name = "speakers"
 
     def get_queryset(self):
-        return Speaker.objects.with_public_statement_counts()
+        return Speaker.objects.with_public_statement_counts(translation.get_language())
 
     def get_page_meta(self, context):
         return {
-            "page_title": "Speakers",
-            "page_description": (
-                f"Everyone with statements from the {SITE_NAME.lower()}."
-            ),
+            "page_title": _("Speakers"),
+            "page_description": _("Everyone with statements from the %(site)s.")
+            % {"site": identity_of(self.request).full_name},
+        }
+
+
+class TopicListView(PageMetaMixin, ListView):
+    """Every topic with a public statement in the page's language."""
+
+    template_name = "statements/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        return Topic.objects.with_public_statement_counts(translation.get_language())
+
+    def get_page_meta(self, context):
+        return {
+            "page_title": _("Topics"),
+            "page_description": _("The topics of statements from the %(site)s.")
+            % {"site": identity_of(self.request).full_name},
         }
 
 
@@ -238,11 +263,30 @@ class StatementDetailView(PageMetaMixin, DetailView):
             return statements
         return statements.published()
 
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.language != translation.get_language():
+            # Each statement has one address, in its own language.
+            return redirect(self.object)
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
+
     def get_context_data(self, **kwargs):
-        neighbours = Statement.objects.published().only("title", "slug")
+        published = Statement.objects.published()
+        neighbours = published.in_current_language().only("title", "slug", "language")
+        others = {
+            version.language: version.get_absolute_url()
+            for version in published.versions_of(self.object).only("slug", "language")
+        }
         return super().get_context_data(
             newer=neighbours.newer_than(self.object).first(),
             older=neighbours.older_than(self.object).first(),
+            versions={self.object.language: self.object.get_absolute_url(), **others},
+            other_versions=[
+                {"url": others[code], "tag": language_tag(code), "name": name}
+                for code, name in settings.LANGUAGES
+                if code in others
+            ],
             **kwargs,
         )
 
@@ -266,7 +310,7 @@ class StatementDetailView(PageMetaMixin, DetailView):
         """schema.org NewsArticle, for search engines' article results."""
         publisher = {
             "@type": "Organization",
-            "name": SITE_NAME,
+            "name": identity_of(self.request).full_name,
             "url": self.absolute(reverse("statements:home")),
         }
         speakers = [
@@ -282,13 +326,14 @@ class StatementDetailView(PageMetaMixin, DetailView):
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": statement.title,
+            "inLanguage": language_tag(statement.language),
             "description": statement.summary,
             "datePublished": statement.published_at.isoformat(),
             "dateModified": statement.updated_at.isoformat(),
             "author": speakers or [publisher],
             "publisher": publisher,
             "mainEntityOfPage": self.absolute(statement.get_absolute_url()),
-            "articleSection": statement.get_kind_display(),
+            "articleSection": statement.kind_label,
             "keywords": [topic.name for topic in statement.topics.all()],
             "image": [
                 self.absolute(image.largest["url"]) for image in statement.gallery

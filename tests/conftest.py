@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from statements.models import Speaker, Statement, StatementSpeaker, Topic
 
@@ -30,6 +30,14 @@ def _test_settings(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request activates its page's language; the next test starts in English,
+    as a new process does."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from identity.models import SiteIdentity
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC_PAGES = ["/", "/statements/", "/statements/some-statement/", "/speakers/x/"]
@@ -84,6 +86,22 @@ def test_pages_answer_503_while_the_database_is_down(client, url):
     page = response.content.decode()
     assert "Temporarily unavailable" in page
     assert "Traceback" not in page and "OperationalError" not in page
+
+
+@pytest.mark.parametrize("url", ["/ru/", "/ru/statements/"])
+def test_the_503_page_is_in_the_pages_language_and_names_the_site(client, url):
+    # This test's database starts empty, without the migration's row.
+    SiteIdentity.objects.create(full_name_ru="Посольство России в Великобритании")
+    client.get(url)  # the identity, read while the database answered
+
+    with database_unreachable():
+        response = client.get(url)
+
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert '<html lang="ru">' in page
+    assert "Временно недоступно" in page
+    assert "Посольство России в Великобритании" in page
 
 
 def test_site_recovers_by_itself_when_the_database_returns(client, make_statement):

@@ -10,7 +10,9 @@ test client's). Both answer conditional requests through Django's own
 
 A page is stored without its fill-in (the header: today's date, the clocks,
 the day counters), which sits between two markers and is put in afresh for
-every answer by the function registered with ``register_fill_in``.
+every answer, in the page's language (its Content-Language), by the function
+registered with ``register_fill_in``. Each language's pages have their own
+addresses (/ru/...), so a page's address says its language.
 """
 
 import datetime
@@ -26,7 +28,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from embassy.middleware import database_unavailable
@@ -66,9 +68,21 @@ def register_fill_in(render):
     _fill_in["render"] = render
 
 
-def fill_in(now, generation=None):
+def fill_in(now, generation=None, language=None):
+    """The fill-in for ``now``, in ``language`` (a page's Content-Language)."""
     render = _fill_in["render"]
-    return render(now, generation) if render else ""
+    if render is None:
+        return ""
+    if language is None:
+        return render(now, generation)
+    with translation.override(language):
+        return render(now, generation)
+
+
+def page_language(headers):
+    return next(
+        (value for name, value in headers if name.lower() == "content-language"), None
+    )
 
 
 def browser_lifetime(now):
@@ -184,7 +198,10 @@ def look_up(request):
     except DisallowedHost:
         return None, None
     except DatabaseError:
-        unavailable = database_unavailable()
+        # Before Django's middleware: the address says the page's language.
+        language = translation.get_language_from_path(request.path_info)
+        with translation.override(language or settings.LANGUAGE_CODE):
+            unavailable = database_unavailable()
         return (503, list(unavailable.items()), unavailable.content), None
     entry = get_entry(generation, key)
     if entry is None:
@@ -217,7 +234,8 @@ def answer_from_entry(request, entry, generation, key):
             return conditional.status_code, list(conditional.items()), b""
     if len(page_parts) == 2:
         before, after = page_parts
-        body = before + fill_in(now, generation).encode() + after
+        language = page_language(headers)
+        body = before + fill_in(now, generation, language).encode() + after
     else:
         (body,) = page_parts
     return 200, [*headers, ("Content-Length", str(len(body)))], body

@@ -12,7 +12,7 @@ def incident_form(happened_on):
     return {
         "title": "Salisbury",
         "happened_on": happened_on.isoformat(),
-        "sentence": "days have passed since the Salisbury incident",
+        "sentence_en": "days have passed since the Salisbury incident",
         "order": "0",
         "is_active": "on",
     }

@@ -96,7 +96,7 @@ def test_filtered_feed_narrows_entries_and_names_its_filters(
 
     assert [entry.title for entry in feed.entries] == ["Lavrov transcript"]
     assert feed.feed.title == (
-        "Statements by Sergey Lavrov, transcripts - Embassy press office"
+        "Statements by Sergey Lavrov, transcripts - Russian Embassy in the UK"
     )
     assert feed.feed.link == (
         "http://testserver/statements/?speaker=sergey-lavrov&kind=transcript"
@@ -111,7 +111,7 @@ def test_feed_title_names_every_kind_of_filter(client, make_topic, make_statemen
 
     assert feed.feed.title == (
         "Statements, on Salisbury, containing “chemical weapons”, "
-        "from 1 November 2021, to 30 November 2021 - Embassy press office"
+        "from 1 November 2021, to 30 November 2021 - Russian Embassy in the UK"
     )
 
 

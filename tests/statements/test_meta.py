@@ -48,17 +48,17 @@ def site(make_statement, make_speaker, make_topic):
 
 def public_pages(statement, speaker):
     return {
-        "/": "Embassy press office",
-        "/statements/": "Statements - Embassy press office",
-        "/statements/?page=2": "Statements, page 2 - Embassy press office",
+        "/": "Russian Embassy in the UK",
+        "/statements/": "Statements - Russian Embassy in the UK",
+        "/statements/?page=2": "Statements, page 2 - Russian Embassy in the UK",
         "/statements/?kind=transcript&speaker=sergey-lavrov": (
-            "Statements by Sergey Lavrov, transcripts - Embassy press office"
+            "Statements by Sergey Lavrov, transcripts - Russian Embassy in the UK"
         ),
-        speaker.get_absolute_url(): "Sergey Lavrov - Embassy press office",
+        speaker.get_absolute_url(): "Sergey Lavrov - Russian Embassy in the UK",
         f"{speaker.get_absolute_url()}?kind=transcript": (
-            "Sergey Lavrov, transcripts - Embassy press office"
+            "Sergey Lavrov, transcripts - Russian Embassy in the UK"
         ),
-        statement.get_absolute_url(): "Remarks in Paris - Embassy press office",
+        statement.get_absolute_url(): "Remarks in Paris - Russian Embassy in the UK",
     }
 
 
@@ -86,7 +86,7 @@ def test_pages_carry_description_canonical_open_graph_and_twitter_tags(
     assert canonical(page) == f"{BASE}{path}"
     assert meta(page, "og:url") == canonical(page)
     assert meta(page, "og:type") == og_type
-    assert meta(page, "og:site_name") == "Embassy press office"
+    assert meta(page, "og:site_name") == "Russian Embassy in the UK"
     assert meta(page, "og:title") == meta(page, "twitter:title")
     assert meta(page, "og:title") in page.title.string
     assert meta(page, "description")
@@ -143,7 +143,7 @@ def test_list_pages_link_their_own_filtered_feeds(client, site):
         page = soup(client, url)
         alternates = {
             link["type"]: link["href"]
-            for link in page.find_all("link", rel="alternate")
+            for link in page.find_all("link", rel="alternate", type=True)
         }
         visible = [a["href"] for a in page.select(".feed-links a")]
         assert alternates == {
@@ -178,7 +178,7 @@ def test_statement_carries_news_article_structured_data(client, site):
     ]
     assert data["publisher"] == {
         "@type": "Organization",
-        "name": "Embassy press office",
+        "name": "Embassy of the Russian Federation to the United Kingdom",
         "url": f"{BASE}/",
     }
 
@@ -200,4 +200,4 @@ def test_error_pages_claim_no_canonical_address(client, db):
     page = soup(client, "/statements/no-such-thing/", status=404)
 
     assert page.find("link", rel="canonical") is None
-    assert page.title.string == "Page not found - Embassy press office"
+    assert page.title.string == "Page not found - Russian Embassy in the UK"

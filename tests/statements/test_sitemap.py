@@ -45,6 +45,14 @@ def test_sitemap_lists_public_statements_speakers_and_list_pages(
         for path in [
             "/",
             "/statements/",
+            # Each language's home, list, topics and about page, whatever
+            # they hold.
+            "/ru/",
+            "/ru/statements/",
+            "/topics/",
+            "/ru/topics/",
+            "/about/",
+            "/ru/about/",
             public.get_absolute_url(),
             speaker.get_absolute_url(),
         ]

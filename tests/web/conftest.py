@@ -22,6 +22,7 @@ STATEMENT = (
     "/statements/2021-12-01-foreign-ministry-statement-on-the-planned-us-summit-"
     "for-democracy-november-30-2021/"
 )
+RUSSIAN_TRANSCRIPT = "/ru/statements/lavrov-makey-press-konferentsiya-2021-11-10/"
 PAGES = {
     "home": "/",
     "list": "/statements/",
@@ -33,6 +34,19 @@ PAGES = {
     "transcript": TRANSCRIPT,
     "speaker": "/speakers/sergey-lavrov/",
     "speakers": "/speakers/",
+    "topics": "/topics/",
+    "about": "/about/",
+    "ru-home": "/ru/",
+    "ru-list": "/ru/statements/",
+    "ru-list-filtered": "/ru/statements/?speaker=sergey-lavrov&kind=transcript",
+    "ru-list-with-errors": (
+        "/ru/statements/?kind=poem&date_from=2021-12-01&date_to=2021-11-01"
+    ),
+    "ru-statement": RUSSIAN_TRANSCRIPT,
+    "ru-speaker": "/ru/speakers/sergey-lavrov/",
+    "ru-speakers": "/ru/speakers/",
+    "ru-topics": "/ru/topics/",
+    "ru-about": "/ru/about/",
 }
 
 

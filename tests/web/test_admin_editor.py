@@ -68,13 +68,19 @@ def test_a_twelve_turn_transcript_edits_on_a_compact_page(
     assert page.get_by_text("View on site").count() == 1
 
 
-def test_the_slug_follows_the_title_as_the_editor_types(editor, live_server):
+def test_a_russian_title_gets_the_one_rules_slug_on_save(editor, live_server):
+    """No script types a slug in (it would write Russian its own way): left
+    empty, it is made on save from the title by statements.slugs."""
     page = editor
     page.goto(f"{live_server.url}/admin/statements/statement/add/")
 
-    page.locator("#id_title").press_sequentially("Remarks at the Press Club")
+    page.locator("#id_title").press_sequentially("Заявление МИД России")
+    expect(page.locator("#id_slug")).to_have_value("")
+    page.locator("#id_body").fill("Текст заявления.")
+    page.locator("input[name=_save]").click()
 
-    expect(page.locator("#id_slug")).to_have_value("remarks-at-the-press-club")
+    expect(page.locator(".messagelist")).to_contain_text("Draft")
+    assert Statement.objects.get().slug.endswith("-zayavleniye-mid-rossii")
 
 
 def test_a_transcript_is_pasted_corrected_and_confirmed_in_the_browser(

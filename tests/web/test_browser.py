@@ -183,7 +183,8 @@ def test_statement_prints_without_navigation_and_with_its_address(
 
     expect(page.locator(".site-header")).to_be_hidden()
     navigations = page.locator("nav").all()
-    assert len(navigations) == 3
+    # The main one, the language switch, the questions, the neighbours.
+    assert len(navigations) == 4
     for navigation in navigations:
         expect(navigation).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
