@@ -7,6 +7,7 @@ from .models import SiteIdentity
 @admin.register(SiteIdentity)
 class SiteIdentityAdmin(TranslationAdmin):
     list_display = ["full_name", "short_name"]
+    autocomplete_fields = ["emblem"]
 
     def has_add_permission(self, request):
         return not SiteIdentity.objects.exists()

@@ -12,7 +12,10 @@ def current_identity():
     """The saved identity (its defaults until an editor saves one), kept until
     the content changes."""
     identity = memo(
-        "site-identity", lambda: SiteIdentity.objects.first() or SiteIdentity(pk=1)
+        "site-identity",
+        lambda: (
+            SiteIdentity.objects.select_related("emblem").first() or SiteIdentity(pk=1)
+        ),
     )
     _last_known["identity"] = identity
     return identity

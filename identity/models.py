@@ -29,6 +29,19 @@ class SiteIdentity(models.Model):
             "One line: what the site is. Search engines show it under the home page."
         ),
     )
+    emblem = models.ForeignKey(
+        "library.Image",
+        verbose_name=_("emblem"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "The embassy's emblem or logo, beside its name in every page's "
+            "header. A PNG with a transparent background looks best; its "
+            "alternative text names the embassy."
+        ),
+    )
     address = models.TextField(
         _("address"),
         blank=True,

@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils.html import format_html
 
 from . import documents, images, services
-from .models import Document, Emblem, Image, StatementDocument, StatementImage
+from .models import Document, Image, StatementDocument, StatementImage
 
 
 def read_upload(upload, max_bytes):
@@ -168,12 +168,3 @@ class StatementDocumentInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["document"]
     fields = ["document", "position"]
-
-
-@admin.register(Emblem)
-class EmblemAdmin(admin.ModelAdmin):
-    autocomplete_fields = ["image"]
-    list_display = ["__str__", "image"]
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not Emblem.objects.exists()

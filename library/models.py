@@ -15,8 +15,9 @@ import secrets
 from django.conf import global_settings
 from django.core.files.storage import default_storage
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.text import slugify
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext
 
 from .images import MIME_TYPES, MODERN_FORMAT
 
@@ -187,8 +188,10 @@ class Document(models.Model):
         """ "240 KB", "1.4 MB": the size as the link shows it."""
         kilobytes = self.size / 1024
         if kilobytes < 1000:
-            return f"{max(1, round(kilobytes))} KB"
-        return f"{kilobytes / 1024:.1f} MB"
+            return gettext("%(size)s KB") % {"size": max(1, round(kilobytes))}
+        return gettext("%(size)s MB") % {
+            "size": number_format(round(kilobytes / 1024, 1), 1)
+        }
 
     @property
     def language_differs(self):
@@ -196,8 +199,10 @@ class Document(models.Model):
         return bool(self.language) and self.language.split("-")[0] != page
 
     @property
-    def language_name(self):
-        return get_language_info(self.language)["name"] if self.language else ""
+    def language_note(self):
+        """ "in Russian": the document's language, in the page's."""
+        name = get_language_info(self.language)["name_translated"]
+        return gettext("in %(language)s") % {"language": name}
 
 
 class StatementImage(models.Model):
@@ -256,28 +261,3 @@ class StatementDocument(models.Model):
 
     def __str__(self):
         return f"{self.document} in {self.statement}"
-
-
-class Emblem(models.Model):
-    """The embassy's emblem or logo in every page's header (one at most)."""
-
-    image = models.ForeignKey(
-        Image,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="A PNG with a transparent background looks best; its "
-        "alternative text names the embassy.",
-    )
-
-    class Meta:
-        verbose_name = "site emblem"
-        constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="one_emblem")
-        ]
-
-    def __str__(self):
-        return "Site emblem"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)

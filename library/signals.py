@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete
 
 from embassy.pagecache.generation import retire_on_change
 
-from .models import Document, Emblem, Image, StatementDocument, StatementImage
+from .models import Document, Image, StatementDocument, StatementImage
 from .services import delete_files
 
 
@@ -20,4 +20,4 @@ def document_deleted(sender, instance, **kwargs):
 def connect():
     post_delete.connect(image_deleted, sender=Image)
     post_delete.connect(document_deleted, sender=Document)
-    retire_on_change(Image, Document, StatementImage, StatementDocument, Emblem)
+    retire_on_change(Image, Document, StatementImage, StatementDocument)

@@ -3,10 +3,10 @@ import io
 import pytest
 from PIL import Image as Picture
 
+from identity.models import SiteIdentity
 from library import services
 from library.models import (
     Document,
-    Emblem,
     Image,
     StatementDocument,
     StatementImage,
@@ -92,7 +92,7 @@ def illustrate(statement):
     buffer = io.BytesIO()
     Picture.new("RGBA", (300, 300), (122, 31, 31, 0)).save(buffer, "PNG")
     emblem = services.store_image(Image(alt="Embassy emblem"), buffer.getvalue())
-    Emblem.objects.create(image=emblem)
+    SiteIdentity.objects.update_or_create(pk=1, defaults={"emblem": emblem})
     return link(statement, photos, documents)
 
 

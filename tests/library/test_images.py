@@ -203,7 +203,27 @@ def test_a_press_officer_adds_a_picture_and_finds_it_from_a_statement(
     ).json()
     assert [item["id"] for item in found["results"]] == [str(image.pk)]
     assert press_officer.get("/admin/library/document/add/").status_code == 200
-    assert press_officer.get("/admin/library/emblem/").status_code == 200
+
+
+def test_the_emblem_is_chosen_from_the_library_in_the_site_identity(
+    admin_client, make_image
+):
+    emblem = make_image(alt="The embassy's emblem")
+    make_image(alt="Lavrov at the podium")
+
+    form = admin_client.get("/admin/identity/siteidentity/1/change/").content.decode()
+    found = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "emblem",
+            "app_label": "identity",
+            "model_name": "siteidentity",
+            "field_name": "emblem",
+        },
+    ).json()
+
+    assert 'name="emblem"' in form
+    assert [item["id"] for item in found["results"]] == [str(emblem.pk)]
 
 
 @pytest.mark.parametrize("kind", ["PNG", "WEBP"])

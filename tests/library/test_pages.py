@@ -8,7 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.storage import default_storage
 
-from library.models import Emblem, Image
+from identity.models import SiteIdentity
+from library.models import Image
 
 from .conftest import jpeg, link
 
@@ -83,6 +84,26 @@ def test_document_links_give_type_size_and_a_foreign_language(client, illustrate
         "Note verbale (PDF, 1 KB, in Russian)",
     ]
     assert page.select(".documents a")[1]["hreflang"] == "ru"
+
+
+def test_a_russian_page_gives_its_documents_in_russian(
+    client, make_statement, make_document
+):
+    statement = link(
+        make_statement(title="Пресс-конференция", language="ru"),
+        documents=[
+            make_document("Совместное заявление", language="ru"),
+            make_document("Joint statement", language="en"),
+        ],
+    )
+    page = soup(client, statement.get_absolute_url())
+
+    assert page.select_one(".documents h2").get_text() == "Документы"
+    items = [li.get_text(" ", strip=True) for li in page.select(".documents li")]
+    assert items == [
+        "Совместное заявление (PDF, 1 КБ)",
+        "Joint statement (PDF, 1 КБ, язык: Английский)",
+    ]
 
 
 def test_the_lead_image_is_the_social_card_and_in_the_structured_data(
@@ -229,7 +250,8 @@ def test_a_picture_in_use_cannot_be_deleted_and_an_unused_one_goes_with_its_file
 
 
 def test_the_emblem_shows_in_every_pages_header(client, make_image, make_statement):
-    Emblem.objects.create(image=make_image(jpeg(400, 400), alt="Embassy emblem"))
+    emblem = make_image(jpeg(400, 400), alt="Embassy emblem")
+    SiteIdentity.objects.update_or_create(pk=1, defaults={"emblem": emblem})
 
     for url in ["/", "/statements/", make_statement().get_absolute_url()]:
         emblem = soup(client, url).select_one("header .site-name .site-emblem img")
