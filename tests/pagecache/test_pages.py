@@ -348,12 +348,18 @@ def test_junk_parameters_leave_no_entry_and_no_memory_behind(live_server):
     junk(range(1_000))  # Warm: what a worker holds after its first requests.
     entries = len(caches["local"]._cache)
     memos = len(memo._memos["values"])
-    before = resident_memory()
-    junk(range(1_000, 6_000))
+    growth = []
+    for start in range(1_000, 7_000, 2_000):
+        before = resident_memory()
+        junk(range(start, start + 2_000))
+        growth.append(resident_memory() - before)
 
     assert len(caches["local"]._cache) == entries
     assert len(memo._memos["values"]) == memos
-    assert resident_memory() - before < 2_000_000
+    # A leak grows the process in every window, by 400 bytes a request or
+    # more; the database's page cache and the allocator's arenas may still
+    # grow once after the warm-up, then settle.
+    assert min(growth[1:]) < 800_000, growth
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
