@@ -236,14 +236,15 @@ class Statement(models.Model):
     class Meta:
         ordering = ["-published_at", "-id"]
         indexes = [
+            # Each language's lists read these columns alone (index-only
+            # scans): all, by kind, and by key when joined from a speaker or
+            # topic (a covering index, PostgreSQL's only: migrations 0007, 0010).
             models.Index(
-                fields=["status", "-published_at", "-id"], name="statement_public_idx"
+                fields=["language", "status", "-published_at", "-id"],
+                name="statement_public_idx",
             ),
-            # The filters' queries read these columns alone (index-only
-            # scans): by kind, and by key when joined from a speaker or topic
-            # (a covering index, PostgreSQL's only: see migration 0007).
             models.Index(
-                fields=["kind", "status", "-published_at", "-id"],
+                fields=["language", "kind", "status", "-published_at", "-id"],
                 name="statement_kind_idx",
             ),
             models.Index(
