@@ -118,18 +118,25 @@ class StatementQuerySet(models.QuerySet):
             .defer("body", "search_vector")
         )
 
-    def with_media(self):
-        """The gallery's pictures and the documents, in order, in two queries."""
-        from library.models import StatementDocument, StatementImage
+    def with_gallery(self):
+        """The gallery's pictures, in order, in one query."""
+        from library.models import StatementImage
 
         return self.prefetch_related(
             Prefetch(
                 "image_links", queryset=StatementImage.objects.select_related("image")
-            ),
+            )
+        )
+
+    def with_media(self):
+        """The gallery's pictures and the documents, in order, in two queries."""
+        from library.models import StatementDocument
+
+        return self.with_gallery().prefetch_related(
             Prefetch(
                 "document_links",
                 queryset=StatementDocument.objects.select_related("document"),
-            ),
+            )
         )
 
     def with_turns(self):

@@ -329,6 +329,26 @@ def test_sitemap_links_each_page_to_its_other_languages(client, versions):
     assert set(speakers) == {"/speakers/sergey-lavrov/", "/ru/speakers/sergey-lavrov/"}
 
 
+def test_sitemap_pages_link_versions_found_on_other_pages(
+    client, versions, monkeypatch
+):
+    """Each page of statements reads its own statements' versions only."""
+    from statements.sitemaps import StatementSitemap
+
+    english, russian, alone, _lavrov = versions
+    monkeypatch.setattr(StatementSitemap, "limit", 1)
+
+    index = client.get("/sitemap.xml").content.decode()
+    last = client.get("/sitemap-statements.xml?p=2").content.decode()
+
+    assert "sitemap-statements.xml?p=3" in index
+    assert f"<loc>http://testserver{russian.get_absolute_url()}</loc>" in last
+    assert (
+        f'hreflang="en-GB" href="http://testserver{english.get_absolute_url()}"' in last
+    )
+    assert alone.get_absolute_url() not in last
+
+
 def test_topics_index_lists_topics_of_the_pages_language(
     client, make_statement, make_topic
 ):
