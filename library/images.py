@@ -48,10 +48,6 @@ class Version:
     format: str  # file extension: "webp", "jpg", "png"
     content: bytes = field(repr=False)
 
-    @property
-    def mime_type(self):
-        return MIME_TYPES[self.format]
-
 
 @dataclass
 class ProcessedImage:

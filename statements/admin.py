@@ -47,11 +47,16 @@ class TopicAdmin(TranslationAdmin):
 
 
 def version_source(request):
-    """The statement a new version is being added for (``?version_of=<pk>``)."""
-    pk = request.GET.get("version_of", "")
-    if not pk.isdigit():
-        return None
-    return Statement.objects.filter(pk=pk).first()
+    """The statement a new version is being added for (``?version_of=<pk>``),
+    read once for the form and each of its inlines."""
+    if not hasattr(request, "version_source"):
+        pk = request.GET.get("version_of", "")
+        request.version_source = (
+            Statement.objects.with_speakers().filter(pk=pk).first()
+            if pk.isdigit()
+            else None
+        )
+    return request.version_source
 
 
 class StatementSpeakerInline(admin.TabularInline):
