@@ -144,6 +144,19 @@ MIDDLEWARE = [
 ROOT_URLCONF = "embassy.urls"
 
 TEMPLATES = [
+    # The public pages (see embassy/templating.py).
+    {
+        "BACKEND": "embassy.templating.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "OPTIONS": {
+            "environment": "embassy.templating.environment",
+            "context_processors": [
+                "counters.context_processors.site_header",
+                "identity.context_processors.site_identity",
+            ],
+        },
+    },
+    # The admin, and Django's own templates.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -153,8 +166,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "counters.context_processors.site_header",
-                "identity.context_processors.site_identity",
             ],
         },
     },

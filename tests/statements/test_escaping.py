@@ -8,7 +8,7 @@ from statements.models import Turn
 pytestmark = pytest.mark.django_db
 
 SCRIPT = '<script>alert("x")</script>'
-ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
 
 
 @pytest.fixture

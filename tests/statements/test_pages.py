@@ -24,7 +24,7 @@ def test_home_shows_the_featured_transcript_and_the_latest_ten(client, demo):
     response = client.get("/")
     page = response.content.decode()
 
-    assert "Foreign Minister Sergey Lavrov&#x27;s remarks and answers" in page
+    assert "Foreign Minister Sergey Lavrov&#39;s remarks and answers" in page
     assert "Ladies and gentlemen," in page
     assert "(answers after Vladimir Makei)</a>:</strong> Neither Poles" in page
     assert (

@@ -1,0 +1,81 @@
+"""Jinja2 for the public pages: the templates under templates/jinja2/.
+
+The pages most visited and least cacheable (lists, searches, statements)
+render with Jinja2, which compiles a template to Python: Django's template
+language walked its nodes and resolved each variable on every request,
+about a quarter of an uncached list page's time. The admin and Django's own
+templates stay with Django's engine.
+"""
+
+import jinja2
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.template import defaultfilters, defaulttags
+from django.template.backends import jinja2 as django_jinja2
+from django.templatetags.static import static
+from django.templatetags.tz import do_timezone
+from django.test.signals import template_rendered
+from django.urls import reverse
+from django.utils import translation
+from django.utils.timezone import template_localtime
+
+from identity.languages import language_tag, open_graph_locale, page_languages
+
+
+class Template(django_jinja2.Template):
+    def render(self, context=None, request=None):
+        # What Django's test client reads as ``response.context``, as Django's
+        # own engine sends it; with no receiver (outside tests) it costs nothing.
+        template_rendered.send(sender=self, template=self, context=context)
+        return super().render(context, request)
+
+
+class Jinja2(django_jinja2.Jinja2):
+    def get_template(self, template_name):
+        return Template(super().get_template(template_name).template, self)
+
+
+def date(value, format=None):
+    """Django's ``date`` filter, in the site's time zone as Django's engine shows it."""
+    return defaultfilters.date(template_localtime(value), format)
+
+
+def url(name, *args, **kwargs):
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@jinja2.pass_context
+def querystring(context, **changes):
+    """The page's query string with ``changes`` (Django's ``querystring`` tag)."""
+    return defaulttags.querystring(None, context["request"].GET, **changes)
+
+
+@jinja2.pass_context
+def languages_of_page(context):
+    """The page in every language, for hreflang links and the language switch."""
+    request = context.get("request")
+    full_path = request.get_full_path() if request else "/"
+    return page_languages(full_path, context.get("versions"))
+
+
+def environment(**options):
+    # Like Django's engine: a missing variable or attribute renders as nothing.
+    options["undefined"] = jinja2.ChainableUndefined
+    options.setdefault("keep_trailing_newline", True)
+    env = jinja2.Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_translations(translation, newstyle=True)
+    env.globals.update(
+        url=url,
+        static=static,
+        querystring=querystring,
+        languages_of_page=languages_of_page,
+        language_tag=lambda: language_tag(translation.get_language()),
+        open_graph_locale=lambda: open_graph_locale(translation.get_language()),
+    )
+    env.filters.update(
+        date=date,
+        intcomma=intcomma,
+        timezone=do_timezone,
+        truncatewords=defaultfilters.truncatewords,
+        linebreaks=lambda text: defaultfilters.linebreaks_filter(text, autoescape=True),
+    )
+    return env
