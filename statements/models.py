@@ -364,7 +364,11 @@ class Statement(models.Model):
 
     @property
     def ordered_speakers(self):
-        """Speakers in the editor's order, from the prefetched through rows."""
+        """Speakers in the editor's order: prefetched by ``with_speakers()``, or
+        from the links (prefetched or not)."""
+        prefetched = getattr(self, "speakers_in_order", None)
+        if prefetched is not None:
+            return prefetched
         return [link.speaker for link in self.statement_speakers.all()]
 
 
