@@ -3,6 +3,8 @@ import itertools
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from statements.models import Statement, Turn
 
@@ -249,3 +251,24 @@ def test_the_form_lists_public_names_escaped_and_keeps_the_choices_made(
     # A filter left empty keeps "Any ..." chosen, as Django's own widget does.
     assert '<option value="" selected>Any topic</option>' in page
     assert page.count(" selected>") == 3
+
+
+def test_with_caching_off_a_chosen_speaker_and_topic_read_the_names_once(
+    client, archive, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/statements/?speaker=sergey-lavrov&tag=belarus")
+
+    assert response.status_code == 200
+    assert '<option value="sergey-lavrov" selected>' in response.content.decode()
+    names_read = [
+        query["sql"]
+        for query in queries
+        if "EXISTS" in query["sql"]
+        and (
+            'FROM "statements_speaker"' in query["sql"]
+            or 'FROM "statements_topic"' in query["sql"]
+        )
+    ]
+    assert len(names_read) == 2
