@@ -3,13 +3,18 @@
     DATABASE_URL=postgres://...@127.0.0.1:5432/bench DJANGO_ALLOWED_HOSTS=127.0.0.1 \
         .venv/bin/python bench/breakdown.py PATH...
 
-Each path is asked 20 times through Django's test client with caching off,
-after one request to warm the database's caches; prints the median of each
-part, in ms. "sql" is every query's time (as the client waits for it);
-"render" the templates' own time, without the queries they run; "other" the
-rest (view, middleware, forms, Python around the queries). "count" (the
-paginator finding the matches) and "filters" (building and checking the
-filter form) include their queries, so they overlap "sql" and "other".
+Each path is asked ROUNDS times (default 60) through Django's test client
+with caching off, after five requests to warm the database's caches; prints
+medians in ms. "wall" is the request's time and "sql" the time spent waiting
+for queries; the rest of the columns are this process's CPU time, which
+other work on the machine disturbs far less than wall time: "cpu" in all,
+then its parts, each without the parts it calls: "render" (the templates,
+and what they call: properties, URLs, dates), "pages" (the paginator:
+counting the matches, reading a page's rows and their prefetches),
+"choices" (the filter form's speaker and topic <select>s, their queries
+included), "header" (the date, clocks, contact lines and counters),
+"identity" (the site's names), and "other" (middleware, the view, forms,
+the ORM outside those parts).
 """
 
 import os
@@ -28,29 +33,35 @@ import django
 
 django.setup()
 
-import django_filters  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.template.backends.django import Template  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from counters import context_processors as header  # noqa: E402
+from embassy.templating import Template  # noqa: E402
+from identity import context_processors as identity  # noqa: E402
+from statements.filters import Select  # noqa: E402
 from statements.pagination import ArchivePaginator  # noqa: E402
 
-ROUNDS = 20
+ROUNDS = int(os.environ.get("ROUNDS", "60"))
 spent = defaultdict(float)
-active = []
+# CPU time of the parts running, innermost last: each part's own time
+# leaves out the parts it calls.
+running = []
 
 
 def timed(owner, name, part):
     original = getattr(owner, name)
 
     def wrapper(*args, **kwargs):
-        active.append(part)
-        started = time.perf_counter()
+        started = time.process_time()
+        running.append(0.0)
         try:
             return original(*args, **kwargs)
         finally:
-            spent[part] += time.perf_counter() - started
-            active.pop()
+            elapsed = time.process_time() - started
+            spent[part] += elapsed - running.pop()
+            if running:
+                running[-1] += elapsed
 
     setattr(owner, name, wrapper)
 
@@ -60,40 +71,43 @@ def timed_sql(execute, sql, params, many, context):
     try:
         return execute(sql, params, many, context)
     finally:
-        elapsed = time.perf_counter() - started
-        spent["sql"] += elapsed
+        spent["sql"] += time.perf_counter() - started
         spent["queries"] += 1 / 1000
-        for part in set(active):
-            spent[f"sql in {part}"] += elapsed
 
 
 timed(Template, "render", "render")
-timed(ArchivePaginator, "_find_matches", "count")
-timed(django_filters.FilterSet, "is_valid", "filters")
+timed(ArchivePaginator, "_find_matches", "pages")
+timed(ArchivePaginator, "page", "pages")
+timed(Select, "render", "choices")
+timed(header, "header_html", "header")
+timed(identity, "current_identity", "identity")
 
-PARTS = ["total", "sql", "render", "count", "filters", "other"]
+PARTS = ["wall", "sql", "cpu", "render", "pages", "choices", "header", "identity"]
 
 
 def main(paths):
     client = Client(HTTP_HOST="127.0.0.1")
-    print(f"{'path':<62} {'status':>6} {'queries':>7}", *(f"{p:>7}" for p in PARTS))
+    print(
+        f"{'path':<50} {'status':>6} {'queries':>7}",
+        *(f"{p:>8}" for p in [*PARTS, "other"]),
+    )
     for path in paths:
-        client.get(path)
+        for _ in range(5):
+            client.get(path)
         rounds = defaultdict(list)
         for _ in range(ROUNDS):
             spent.clear()
             with connection.execute_wrapper(timed_sql):
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 status = client.get(path).status_code
-                spent["total"] = time.perf_counter() - started
-            # Rendering's own time: the queries it runs are counted as SQL.
-            spent["render"] -= spent["sql in render"]
-            spent["other"] = spent["total"] - spent["sql"] - spent["render"]
-            for part in [*PARTS, "queries"]:
+                spent["cpu"] = time.process_time() - cpu
+                spent["wall"] = time.perf_counter() - started
+            spent["other"] = spent["cpu"] - sum(spent[part] for part in PARTS[3:])
+            for part in [*PARTS, "other", "queries"]:
                 rounds[part].append(spent[part] * 1000)
         print(
-            f"{path[:62]:<62} {status:>6} {statistics.median(rounds['queries']):>7.0f}",
-            *(f"{statistics.median(rounds[part]):7.1f}" for part in PARTS),
+            f"{path[:50]:<50} {status:>6} {statistics.median(rounds['queries']):>7.0f}",
+            *(f"{statistics.median(rounds[part]):8.1f}" for part in [*PARTS, "other"]),
         )
 
 
