@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run serve test lint format check install clean web-tools check-web messages
+.PHONY: run serve test lint format check install clean web-tools check-web messages catalogue
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,23 @@ messages: $(MESSAGES)
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.installed
 	$(BIN)/pybabel -q compile -i $< -o $@
+
+# After changing an interface string: the strings found again (the code's
+# and the admin's by Django's makemessages, the public pages' Jinja2
+# templates' by Babel) and merged into each catalogue, translations kept,
+# strings no longer used dropped. Needs gettext's tools (msgcat, msgmerge).
+CATALOGUES := $(wildcard locale/*/LC_MESSAGES/django.po)
+
+catalogue: install
+	for po in $(CATALOGUES); do cp $$po $$po.old; done
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --all --keep-pot --no-location \
+		--ignore=.venv --ignore=tests --ignore=bench --ignore=templates/jinja2
+	$(BIN)/pybabel -q extract -F pyproject.toml --no-location -o locale/pages.pot .
+	msgcat --use-first locale/django.pot locale/pages.pot -o locale/all.pot
+	for po in $(CATALOGUES); do \
+		msgmerge -q --previous --no-location $$po.old locale/all.pot \
+			| msgattrib --no-obsolete -o $$po && rm $$po.old; done
+	rm locale/*.pot
 
 run: install messages
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
