@@ -36,8 +36,8 @@ class Select(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
-        # One f-string per option: format_html for each of 150 options was
-        # 1.1 ms a page.
+        # One f-string per option: format_html for each of the 150 options
+        # cost 0.3 ms more a page.
         options = "".join(
             f'\n  <option value="{escape(choice)}"'
             f"{' selected' if str(choice) in selected else ''}>{escape(label)}</option>"
@@ -107,13 +107,16 @@ class PublicNameField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         self.validate_no_null_characters(value)
-        if str(value) not in dict(self.public_names):
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return self.queryset.get(**{self.to_field_name: value})
+        if str(value) in dict(self.public_names):
+            try:
+                return self.queryset.get(**{self.to_field_name: value})
+            except self.queryset.model.DoesNotExist:
+                pass  # Gone since the names were read.
+        raise ValidationError(
+            self.error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
 
 
 class PublicNameFilter(django_filters.ModelChoiceFilter):
