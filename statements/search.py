@@ -3,8 +3,8 @@
 On PostgreSQL each statement stores a weighted ``search_vector`` (title A,
 lead B, body and the transcript's turns C; its language's text search
 configuration, ``SEARCH_CONFIGURATIONS``: "санкции" finds "санкций") behind a GIN
-index, and each turn's text has a GIN expression index, so "what a speaker
-said" is searched in their own answers. ``q`` is parsed by
+index, and so does each turn (the statement's vector is built from theirs), so
+"what a speaker said" is searched in their own answers. ``q`` is parsed by
 ``websearch_to_tsquery``: "quoted phrases", -excluded words and OR work.
 The vectors are refreshed by ``refresh_search_vectors`` whenever a statement
 or its turns are saved, and by the importer for each batch.
@@ -17,7 +17,6 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchQueryField,
     SearchRank,
-    SearchVector,
 )
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Value
@@ -67,16 +66,31 @@ def _statement_config():
 
 STATEMENT_CONFIG = _statement_config()
 _CONFIG = STATEMENT_CONFIG
-REFRESH_SQL = f"""
+# Each turn's text is parsed once, into its own vector (searched for what a
+# speaker said); the statement's vector takes its turns' vectors as they are,
+# those of the turns that start within its first INDEXED_CHARACTERS.
+# ``tsvector_agg`` concatenates vectors in order (migration 0011).
+REFRESH_TURNS_SQL = f"""
+UPDATE statements_turn AS t
+SET search_vector = to_tsvector({_CONFIG}, left(t.text, {INDEXED_CHARACTERS}))
+FROM statements_statement AS s
+WHERE s.id = t.statement_id AND {{statements}}
+"""
+REFRESH_STATEMENTS_SQL = f"""
 UPDATE statements_statement AS s SET search_vector =
     setweight(to_tsvector({_CONFIG}, left(s.title, 1000)), 'A')
     || setweight(to_tsvector({_CONFIG}, left(s.summary, {INDEXED_CHARACTERS})), 'B')
     || setweight(to_tsvector({_CONFIG}, left(s.body, {INDEXED_CHARACTERS})), 'C')
-    || setweight(to_tsvector({_CONFIG}, left(coalesce(
-        (SELECT string_agg(t.text, ' ' ORDER BY t.position)
-         FROM statements_turn AS t WHERE t.statement_id = s.id), ''
-    ), {INDEXED_CHARACTERS})), 'C')
-WHERE s.id = ANY(%s)
+    || setweight(coalesce((
+        SELECT tsvector_agg(t.search_vector ORDER BY t.position, t.id)
+        FROM (
+            SELECT search_vector, position, id, sum(length(text))
+                OVER (ORDER BY position, id) - length(text) AS start
+            FROM statements_turn WHERE statement_id = s.id
+        ) AS t
+        WHERE t.start < {INDEXED_CHARACTERS}
+    ), ''), 'C')
+WHERE {{statements}}
 """
 
 
@@ -84,18 +98,21 @@ def full_text_search_available():
     return connection.vendor == "postgresql"
 
 
+def _refresh(statements, params=()):
+    """Parse the turns, then build the statements' vectors from theirs."""
+    with connection.cursor() as cursor:
+        cursor.execute(REFRESH_TURNS_SQL.format(statements=statements), params)
+        cursor.execute(REFRESH_STATEMENTS_SQL.format(statements=statements), params)
+
+
 def refresh_search_vectors(statement_ids):
     if full_text_search_available() and statement_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(REFRESH_SQL, [list(statement_ids)])
+        _refresh("s.id = ANY(%s)", [list(statement_ids)])
 
 
 def refresh_missing_search_vectors():
     if full_text_search_available():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                REFRESH_SQL.replace("s.id = ANY(%s)", "s.search_vector IS NULL")
-            )
+        _refresh("s.search_vector IS NULL")
 
 
 def nothing_to_look_for(words):
@@ -151,12 +168,6 @@ def search_query(words):
     return SearchQuery(words, search_type="websearch", config=current_config())
 
 
-def turn_vector():
-    """Matches the turns' GIN expression indexes (one per configuration in use;
-    migrations 0003 and 0009): keep them in step."""
-    return SearchVector("text", config=current_config())
-
-
 def turn_matches(words, speaker=None, indexed=None):
     """Turns whose text matches; by ``speaker`` if given.
 
@@ -173,8 +184,8 @@ def turn_matches(words, speaker=None, indexed=None):
             turns = turns.filter(text__icontains=word)
         return turns
     if indexed is not None:
-        return turns.filter(Matches(turn_vector(), indexed))
-    return turns.annotate(vector=turn_vector()).filter(vector=search_query(words))
+        return turns.filter(Matches(F("search_vector"), indexed))
+    return turns.filter(search_vector=search_query(words))
 
 
 def search(statements, words, speaker=None):
