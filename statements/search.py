@@ -10,6 +10,7 @@ The vectors are refreshed by ``refresh_search_vectors`` whenever a statement
 or its turns are saved, and by the importer for each batch.
 """
 
+import functools
 import re
 
 from django.conf import settings
@@ -33,8 +34,10 @@ HEADLINE_OPTIONS = (
     f"StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=20, "
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
-# How many of the most recent matches a search ranks (see ``search``).
+# How many of the most recent matches a search ranks (see ``search``), and
+# for how many words of the query at most (see ``ranked_window``).
 RANKED_WINDOW = 1000
+RANKED_WORDS = 5
 # How many of the most recent statements holding every word a search names
 # are checked for the rest of it: phrases (the words' order) and excluded
 # words. The GIN index answers "holds these words" exactly; order and absence
@@ -43,6 +46,8 @@ RANKED_WINDOW = 1000
 CHECKED_WINDOW = 2000
 # A phrase's "followed by" in a tsquery's text; lexemes never hold a space.
 PHRASE_OPERATOR = re.compile(r" <(?:-|[0-9]+)> ")
+# A lexeme in a tsquery's text: quoted, a quote inside doubled.
+LEXEME = re.compile(r"'(?:[^']|'')*'")
 # Longer texts are indexed by their first part (a tsvector is at most 1 MB).
 INDEXED_CHARACTERS = 200_000
 
@@ -127,12 +132,8 @@ def nothing_to_look_for(words):
     """
     if not full_text_search_available():
         return all(word.startswith("-") for word in words.split())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT querytree(websearch_to_tsquery(%s::regconfig, %s)) = 'T'",
-            [current_config(), words],
-        )
-        return cursor.fetchone()[0]
+    tree, _whole = parsed_query(current_config(), words)
+    return tree == "T"
 
 
 def indexed_words(words):
@@ -141,15 +142,40 @@ def indexed_words(words):
     That is the query without its excluded words (``querytree``) and with its
     phrases as plain "all these words": every match of ``words`` matches it.
     """
+    tree, whole = parsed_query(current_config(), words)
+    indexed = PHRASE_OPERATOR.sub(" & ", tree)
+    return None if indexed == whole else indexed
+
+
+@functools.lru_cache(maxsize=256)
+def parsed_query(config, words):
+    """``(querytree, query)`` of ``words`` as text, as PostgreSQL parses them.
+
+    The form's check and the search both ask; a request asks the database
+    once, and a search sent again (a crawler's, another page of it) not at all.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT querytree(q)::text, q::text "
             "FROM websearch_to_tsquery(%s::regconfig, %s) AS q",
-            [current_config(), words],
+            [config, words],
         )
-        tree, whole = cursor.fetchone()
-    indexed = PHRASE_OPERATOR.sub(" & ", tree)
-    return None if indexed == whole else indexed
+        return cursor.fetchone()
+
+
+def ranked_window(words):
+    """How many of the most recent matches of ``words`` are ranked.
+
+    Ranking reads each candidate's vector once for each word of the query:
+    a query of more than RANKED_WORDS words ranks fewer candidates, so that
+    it costs what RANKED_WINDOW candidates cost for RANKED_WORDS words (the
+    page says how many were ranked).
+    """
+    tree, _whole = parsed_query(current_config(), words)
+    count = len(LEXEME.findall(tree))
+    if count <= RANKED_WORDS:
+        return RANKED_WINDOW
+    return max(RANKED_WINDOW * RANKED_WORDS // count, 1)
 
 
 class Matches(Func):
@@ -195,12 +221,13 @@ def search(statements, words, speaker=None):
     matches (``matching_turn`` is the first such answer); a statement without
     turns matches on its own text.
 
-    On PostgreSQL the RANKED_WINDOW most recent matches are ranked: ranking
-    reads every candidate's vector, and a word found in most of the archive
-    would otherwise make each search read most of it. A phrase or an excluded
+    On PostgreSQL the RANKED_WINDOW most recent matches are ranked (fewer for
+    a long query: ``ranked_window``): ranking reads every candidate's vector,
+    and a word found in most of the archive would otherwise make each search
+    read most of it. A phrase or an excluded
     word is looked for among the CHECKED_WINDOW most recent statements that
     hold the words. Returns the statements, whether there were more matches
-    than RANKED_WINDOW, and CHECKED_WINDOW if that window left statements out
+    than were ranked, and CHECKED_WINDOW if that window left statements out
     (else None).
     """
     if not full_text_search_available():
@@ -226,17 +253,16 @@ def search(statements, words, speaker=None):
         matches = matches.filter(
             Q(pk__in=said.values("statement_id")) | ~Exists(any_turn())
         )
+    window = ranked_window(words)
     recent = list(
-        matches.order_by("-published_at", "-id").values_list("pk", flat=True)[
-            :RANKED_WINDOW
-        ]
+        matches.order_by("-published_at", "-id").values_list("pk", flat=True)[:window]
     )
     ranked = statements.filter(pk__in=recent).annotate(
         rank=SearchRank(F("search_vector"), query)
     )
     if said is not None:
         ranked = ranked.annotate(matching_turn=first_position(said))
-    capped = len(recent) == RANKED_WINDOW
+    capped = len(recent) == window
     return (
         ranked.order_by("-rank", "-published_at", "-id"),
         capped,
@@ -276,7 +302,10 @@ def attach_snippets(statements, words, speaker=None):
     """Set ``snippet``, the matching passage with the words marked, on each one.
 
     One query for the page's statements; none on SQLite. With a speaker, the
-    passage comes from their own answers.
+    passage comes from their own answers. Of the turns, those holding the
+    words are marked (all of them when none does alone): ``ts_headline``
+    parses all the text it is given, and its passages are where the words
+    are together.
     """
     if not full_text_search_available() or not statements:
         return
@@ -284,22 +313,25 @@ def attach_snippets(statements, words, speaker=None):
         "SELECT string_agg(t.text, ' ' ORDER BY t.position) "
         "FROM statements_turn t WHERE t.statement_id = s.id"
     )
+    holding = f"{turns} AND t.search_vector @@ q"
     if speaker is None:
-        text = f"s.body || ' ' || coalesce(({turns}), '')"
+        text = f"s.body || ' ' || coalesce(({holding}), ({turns}), '')"
         params = []
     else:
-        text = f"coalesce(({turns} AND t.speaker_id = %s), s.body)"
-        params = [speaker.pk]
+        by_speaker = "AND t.speaker_id = %s"
+        text = f"coalesce(({holding} {by_speaker}), ({turns} {by_speaker}), s.body)"
+        params = [speaker.pk, speaker.pk]
     sql = f"""
         SELECT s.id, ts_headline(
-            {STATEMENT_CONFIG}, left({text}, {INDEXED_CHARACTERS}),
-            websearch_to_tsquery({STATEMENT_CONFIG}, %s), %s
+            {STATEMENT_CONFIG}, left({text}, {INDEXED_CHARACTERS}), q, %s
         )
-        FROM statements_statement s WHERE s.id = ANY(%s)
+        FROM statements_statement s,
+            websearch_to_tsquery({STATEMENT_CONFIG}, %s) AS q
+        WHERE s.id = ANY(%s)
     """
     ids = [statement.pk for statement in statements]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, words, HEADLINE_OPTIONS, ids])
+        cursor.execute(sql, [*params, HEADLINE_OPTIONS, words, ids])
         headlines = dict(cursor.fetchall())
     for statement in statements:
         statement.snippet = highlight(headlines.get(statement.pk, ""))
