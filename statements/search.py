@@ -110,6 +110,33 @@ def _refresh(statements, params=()):
         cursor.execute(REFRESH_STATEMENTS_SQL.format(statements=statements), params)
 
 
+# The vectors' GIN indexes (migrations 0003 and 0011), as they are built.
+SEARCH_INDEXES = {
+    "statement_search_idx": "statements_statement",
+    "turn_search_vector_idx": "statements_turn",
+}
+
+
+def drop_search_indexes():
+    """Drop the vectors' GIN indexes, to load an empty archive without them.
+
+    Kept up to date row by row, they cost the load more than building them
+    once after it (``build_search_indexes``).
+    """
+    with connection.cursor() as cursor:
+        for name in SEARCH_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def build_search_indexes():
+    with connection.cursor() as cursor:
+        for name, table in SEARCH_INDEXES.items():
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+                "USING gin (search_vector)"
+            )
+
+
 def refresh_search_vectors(statement_ids):
     if full_text_search_available() and statement_ids:
         _refresh("s.id = ANY(%s)", [list(statement_ids)])

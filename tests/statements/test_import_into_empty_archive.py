@@ -1,0 +1,85 @@
+"""An import into an empty archive builds the vectors' indexes once, at the end
+(PostgreSQL): whatever happens, they are there afterwards and searches use them."""
+
+import io
+import json
+
+import pytest
+from django.db import connection
+
+from statements.importing import Importer
+from statements.models import Turn
+from statements.search import SEARCH_INDEXES
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="full-text search is PostgreSQL's"
+    ),
+]
+
+TRANSCRIPT = {
+    "published": "2021-11-10T18:00:00+00:00",
+    "kind": "transcript",
+    "speakers": ["Sergey Lavrov"],
+    "body": (
+        "We met today.\n\nQuestion: And the grain deal?\n\n"
+        "Sergey Lavrov: Exports of grain continue."
+    ),
+}
+
+
+def lines(count):
+    records = [
+        {**TRANSCRIPT, "title": f"Transcript {n}", "slug": f"transcript-{n}"}
+        for n in range(count)
+    ]
+    return io.BytesIO("".join(json.dumps(r) + "\n" for r in records).encode())
+
+
+def search_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)",
+            [list(SEARCH_INDEXES)],
+        )
+        return sorted(name for (name,) in cursor.fetchall())
+
+
+def setting(name):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {name}")
+        return cursor.fetchone()[0]
+
+
+def test_an_import_into_an_empty_archive_leaves_the_indexes_and_vectors_built(
+    client, make_speaker
+):
+    make_speaker("Sergey Lavrov")
+
+    Importer(batch_size=2).run(lines(5))
+
+    assert search_indexes() == sorted(SEARCH_INDEXES)
+    assert not Turn.objects.filter(search_vector=None).exists()
+    assert setting("synchronous_commit") == "on"
+    response = client.get("/statements/?q=exports&speaker=sergey-lavrov")
+    assert len(response.context["object_list"]) == 5
+
+
+def test_an_interrupted_import_still_builds_the_indexes(monkeypatch):
+    real_bulk_create = Turn.objects.bulk_create
+    calls = []
+
+    def fail_on_the_second_batch(objs, *args, **kwargs):
+        calls.append(len(objs))
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the operator's Ctrl-C, mid-batch
+        return real_bulk_create(objs, *args, **kwargs)
+
+    monkeypatch.setattr(Turn.objects, "bulk_create", fail_on_the_second_batch)
+    with pytest.raises(KeyboardInterrupt):
+        Importer(batch_size=2).run(lines(5))
+
+    assert search_indexes() == sorted(SEARCH_INDEXES)
+    assert Turn.objects.count() == 4  # the first batch: two transcripts
+    assert not Turn.objects.filter(search_vector=None).exists()
