@@ -88,8 +88,12 @@ class SearchIndexer:
     uses both cores. Inside an outer transaction (whose rows another connection
     cannot see) the refresh runs on the importing connection instead. On exit,
     statements left without a vector, by this import or an interrupted one,
-    are refreshed too. Into an empty archive, the vectors' GIN indexes are
-    built once at the end (however the import ends) instead of row by row.
+    are refreshed too.
+
+    Into an empty archive, the indexes that serve reading alone (the vectors'
+    GIN indexes and the lists' indexes: ``READING_INDEXES``) are built once at
+    the end, however the import ends, instead of row by row. Should the
+    process be killed before, the next import builds them first.
     """
 
     def __enter__(self):
@@ -101,6 +105,10 @@ class SearchIndexer:
         self._indexes_later = self._background and not Statement.objects.exists()
         if self._indexes_later:
             drop_search_indexes()
+            drop_reading_indexes()
+        elif self._background:
+            build_search_indexes()
+            build_reading_indexes()
         if self._background:
             self._executor.submit(fast_commits)
         return self
@@ -124,6 +132,34 @@ class SearchIndexer:
         finally:
             if self._indexes_later:
                 build_search_indexes()
+                build_reading_indexes()
+
+
+# The indexes models declare for reading (the lists' orders and filters, the
+# turns' order); the constraints' and foreign keys' indexes stay.
+READING_INDEXES = (Statement, Turn)
+
+
+def drop_reading_indexes():
+    with connection.schema_editor() as editor:
+        for model in READING_INDEXES:
+            for index in model._meta.indexes:
+                editor.remove_index(model, index)
+
+
+def build_reading_indexes():
+    """Build those of the models' declared indexes that are missing."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s)",
+            [[model._meta.db_table for model in READING_INDEXES]],
+        )
+        existing = {name for (name,) in cursor.fetchall()}
+    with connection.schema_editor() as editor:
+        for model in READING_INDEXES:
+            for index in model._meta.indexes:
+                if index.name not in existing:
+                    editor.add_index(model, index)
 
 
 def fast_commits():

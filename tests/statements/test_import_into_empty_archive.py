@@ -7,9 +7,14 @@ import json
 import pytest
 from django.db import connection
 
-from statements.importing import Importer
+from statements.importing import READING_INDEXES, Importer
 from statements.models import Turn
 from statements.search import SEARCH_INDEXES
+
+READ_ONLY = sorted(
+    [*SEARCH_INDEXES]
+    + [index.name for model in READING_INDEXES for index in model._meta.indexes]
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -37,11 +42,10 @@ def lines(count):
     return io.BytesIO("".join(json.dumps(r) + "\n" for r in records).encode())
 
 
-def search_indexes():
+def read_only_indexes():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)",
-            [list(SEARCH_INDEXES)],
+            "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [READ_ONLY]
         )
         return sorted(name for (name,) in cursor.fetchall())
 
@@ -59,7 +63,7 @@ def test_an_import_into_an_empty_archive_leaves_the_indexes_and_vectors_built(
 
     Importer(batch_size=2).run(lines(5))
 
-    assert search_indexes() == sorted(SEARCH_INDEXES)
+    assert read_only_indexes() == READ_ONLY
     assert not Turn.objects.filter(search_vector=None).exists()
     assert setting("synchronous_commit") == "on"
     response = client.get("/statements/?q=exports&speaker=sergey-lavrov")
@@ -80,6 +84,17 @@ def test_an_interrupted_import_still_builds_the_indexes(monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         Importer(batch_size=2).run(lines(5))
 
-    assert search_indexes() == sorted(SEARCH_INDEXES)
+    assert read_only_indexes() == READ_ONLY
     assert Turn.objects.count() == 4  # the first batch: two transcripts
     assert not Turn.objects.filter(search_vector=None).exists()
+
+
+def test_an_import_builds_the_indexes_a_killed_import_left_out():
+    Importer(batch_size=2).run(lines(1))
+    with connection.cursor() as cursor:
+        for name in READ_ONLY:
+            cursor.execute(f"DROP INDEX {name}")
+
+    Importer(batch_size=2).run(lines(2))
+
+    assert read_only_indexes() == READ_ONLY
