@@ -129,12 +129,18 @@ def drop_search_indexes():
 
 
 def build_search_indexes():
+    """Build those of the vectors' GIN indexes that are missing."""
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)",
+            [list(SEARCH_INDEXES)],
+        )
+        existing = {name for (name,) in cursor.fetchall()}
         for name, table in SEARCH_INDEXES.items():
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
-                "USING gin (search_vector)"
-            )
+            if name not in existing:
+                cursor.execute(
+                    f"CREATE INDEX {name} ON {table} USING gin (search_vector)"
+                )
 
 
 def refresh_search_vectors(statement_ids):
