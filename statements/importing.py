@@ -115,19 +115,26 @@ class SearchIndexer:
 
     def refresh(self, statement_ids):
         if self._background:
-            self._pending.append(
-                self._executor.submit(refresh_search_vectors, statement_ids)
-            )
+            job = self._executor.submit(refresh_search_vectors, statement_ids)
+            self._pending.append((job, statement_ids))
         else:
             refresh_search_vectors(statement_ids)
 
     def __exit__(self, *exc_info):
         try:
             if self._background:
+                # The refreshes lag behind the batches: the importing
+                # connection takes those not yet started, from the last,
+                # while the second one goes on from the first.
+                for job, statement_ids in reversed(self._pending):
+                    if not job.cancel():
+                        break
+                    refresh_search_vectors(statement_ids)
                 self._executor.submit(connection.close)
                 self._executor.shutdown(wait=True)
-                for job in self._pending:
-                    job.result()
+                for job, _ in self._pending:
+                    if not job.cancelled():
+                        job.result()
             refresh_missing_search_vectors()
         finally:
             if self._indexes_later:

@@ -3,6 +3,7 @@
 
 import io
 import json
+import threading
 
 import pytest
 from django.db import connection
@@ -97,4 +98,26 @@ def test_an_import_builds_the_indexes_a_killed_import_left_out():
 
     Importer(batch_size=2).run(lines(2))
 
+    assert read_only_indexes() == READ_ONLY
+
+
+def test_the_importing_connection_takes_the_refreshes_left_waiting(monkeypatch):
+    from statements import importing
+
+    real_refresh = importing.refresh_search_vectors
+    release, taken = threading.Event(), []
+
+    def refresh(statement_ids):
+        if threading.current_thread() is threading.main_thread():
+            taken.append(statement_ids)
+            release.set()
+        else:  # the second connection is slow: it waits for the first to help
+            release.wait(timeout=10)
+        real_refresh(statement_ids)
+
+    monkeypatch.setattr(importing, "refresh_search_vectors", refresh)
+    Importer(batch_size=2).run(lines(5))
+
+    assert taken
+    assert not Turn.objects.filter(search_vector=None).exists()
     assert read_only_indexes() == READ_ONLY
