@@ -26,6 +26,8 @@ from . import history, transcripts
 from .exchange import LineError, read_records
 from .models import Statement, StatementSpeaker, Topic, Turn
 from .search import (
+    build_search_indexes,
+    drop_search_indexes,
     full_text_search_available,
     refresh_missing_search_vectors,
     refresh_search_vectors,
@@ -87,6 +89,11 @@ class SearchIndexer:
     cannot see) the refresh runs on the importing connection instead. On exit,
     statements left without a vector, by this import or an interrupted one,
     are refreshed too.
+
+    Into an empty archive, the indexes that serve reading alone (the vectors'
+    GIN indexes and the lists' indexes: ``READING_INDEXES``) are built once at
+    the end, however the import ends, instead of row by row. Should the
+    process be killed before, the next import builds them first.
     """
 
     def __enter__(self):
@@ -95,23 +102,80 @@ class SearchIndexer:
         )
         self._executor = ThreadPoolExecutor(max_workers=1) if self._background else None
         self._pending = []
+        self._indexes_later = self._background and not Statement.objects.exists()
+        if self._indexes_later:
+            drop_search_indexes()
+            drop_reading_indexes()
+        elif self._background:
+            build_search_indexes()
+            build_reading_indexes()
+        if self._background:
+            self._executor.submit(fast_commits)
         return self
 
     def refresh(self, statement_ids):
         if self._background:
-            self._pending.append(
-                self._executor.submit(refresh_search_vectors, statement_ids)
-            )
+            job = self._executor.submit(refresh_search_vectors, statement_ids)
+            self._pending.append((job, statement_ids))
         else:
             refresh_search_vectors(statement_ids)
 
     def __exit__(self, *exc_info):
-        if self._background:
-            self._executor.submit(connection.close)
-            self._executor.shutdown(wait=True)
-            for job in self._pending:
-                job.result()
-        refresh_missing_search_vectors()
+        try:
+            if self._background:
+                # The refreshes lag behind the batches: the importing
+                # connection takes those not yet started, from the last,
+                # while the second one goes on from the first.
+                for job, statement_ids in reversed(self._pending):
+                    if not job.cancel():
+                        break
+                    refresh_search_vectors(statement_ids)
+                self._executor.submit(connection.close)
+                self._executor.shutdown(wait=True)
+                for job, _ in self._pending:
+                    if not job.cancelled():
+                        job.result()
+            refresh_missing_search_vectors()
+        finally:
+            if self._indexes_later:
+                build_search_indexes()
+                build_reading_indexes()
+
+
+# The indexes models declare for reading (the lists' orders and filters, the
+# turns' order); the constraints' and foreign keys' indexes stay.
+READING_INDEXES = (Statement, Turn)
+
+
+def drop_reading_indexes():
+    with connection.schema_editor() as editor:
+        for model in READING_INDEXES:
+            for index in model._meta.indexes:
+                editor.remove_index(model, index)
+
+
+def build_reading_indexes():
+    """Build those of the models' declared indexes that are missing."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s)",
+            [[model._meta.db_table for model in READING_INDEXES]],
+        )
+        existing = {name for (name,) in cursor.fetchall()}
+    with connection.schema_editor() as editor:
+        for model in READING_INDEXES:
+            for index in model._meta.indexes:
+                if index.name not in existing:
+                    editor.add_index(model, index)
+
+
+def fast_commits():
+    """Commit without waiting for the disk: a batch's commit no longer waits
+    for its write-ahead log to be flushed. A crash of the machine may lose the
+    last batches, never corrupt them; importing the file again adds them."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
 
 
 def _normalised(text):
@@ -172,6 +236,16 @@ class Importer:
 
     def run(self, stream, progress=None):
         """Import a binary stream's lines; ``progress(summary)`` after each batch."""
+        fast_commits()
+        try:
+            self._run(stream, progress)
+        finally:
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET synchronous_commit")
+        return self.summary
+
+    def _run(self, stream, progress):
         with SearchIndexer() as indexer:
             batch = []
             for item in map(self._with_media, read_records(stream)):
@@ -190,7 +264,6 @@ class Importer:
         retire_pages()
         if progress:
             progress(self.summary)
-        return self.summary
 
     def _with_media(self, item):
         """The record with its files in the library, or the line's error.

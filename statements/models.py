@@ -439,6 +439,10 @@ class Turn(models.Model):
         max_length=300, blank=True, help_text="The note in parentheses, if any."
     )
     text = models.TextField(help_text="Paragraphs separated by blank lines.")
+    # The text's words in its statement's language, parsed once: what a
+    # speaker said is searched here, and the statement's vector is built
+    # from these (``statements.search``).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["statement", "position", "id"]

@@ -161,7 +161,12 @@ class StatementQuerySet(models.QuerySet):
             .prefetch_related(
                 "topics",
                 "corrections",
-                Prefetch("turns", queryset=Turn.objects.select_related("speaker")),
+                Prefetch(
+                    "turns",
+                    queryset=Turn.objects.select_related("speaker").defer(
+                        "search_vector"
+                    ),
+                ),
             )
             .defer("search_vector")
         )

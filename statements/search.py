@@ -3,13 +3,14 @@
 On PostgreSQL each statement stores a weighted ``search_vector`` (title A,
 lead B, body and the transcript's turns C; its language's text search
 configuration, ``SEARCH_CONFIGURATIONS``: "санкции" finds "санкций") behind a GIN
-index, and each turn's text has a GIN expression index, so "what a speaker
-said" is searched in their own answers. ``q`` is parsed by
+index, and so does each turn (the statement's vector is built from theirs), so
+"what a speaker said" is searched in their own answers. ``q`` is parsed by
 ``websearch_to_tsquery``: "quoted phrases", -excluded words and OR work.
 The vectors are refreshed by ``refresh_search_vectors`` whenever a statement
 or its turns are saved, and by the importer for each batch.
 """
 
+import functools
 import re
 
 from django.conf import settings
@@ -17,7 +18,6 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchQueryField,
     SearchRank,
-    SearchVector,
 )
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Value
@@ -34,8 +34,10 @@ HEADLINE_OPTIONS = (
     f"StartSel={START}, StopSel={STOP}, MaxWords=40, MinWords=20, "
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
-# How many of the most recent matches a search ranks (see ``search``).
+# How many of the most recent matches a search ranks (see ``search``), and
+# for how many words of the query at most (see ``ranked_window``).
 RANKED_WINDOW = 1000
+RANKED_WORDS = 5
 # How many of the most recent statements holding every word a search names
 # are checked for the rest of it: phrases (the words' order) and excluded
 # words. The GIN index answers "holds these words" exactly; order and absence
@@ -44,6 +46,8 @@ RANKED_WINDOW = 1000
 CHECKED_WINDOW = 2000
 # A phrase's "followed by" in a tsquery's text; lexemes never hold a space.
 PHRASE_OPERATOR = re.compile(r" <(?:-|[0-9]+)> ")
+# A lexeme in a tsquery's text: quoted, a quote inside doubled.
+LEXEME = re.compile(r"'(?:[^']|'')*'")
 # Longer texts are indexed by their first part (a tsvector is at most 1 MB).
 INDEXED_CHARACTERS = 200_000
 
@@ -67,16 +71,31 @@ def _statement_config():
 
 STATEMENT_CONFIG = _statement_config()
 _CONFIG = STATEMENT_CONFIG
-REFRESH_SQL = f"""
+# Each turn's text is parsed once, into its own vector (searched for what a
+# speaker said); the statement's vector takes its turns' vectors as they are,
+# those of the turns that start within its first INDEXED_CHARACTERS.
+# ``tsvector_agg`` concatenates vectors in order (migration 0011).
+REFRESH_TURNS_SQL = f"""
+UPDATE statements_turn AS t
+SET search_vector = to_tsvector({_CONFIG}, left(t.text, {INDEXED_CHARACTERS}))
+FROM statements_statement AS s
+WHERE s.id = t.statement_id AND {{statements}}
+"""
+REFRESH_STATEMENTS_SQL = f"""
 UPDATE statements_statement AS s SET search_vector =
     setweight(to_tsvector({_CONFIG}, left(s.title, 1000)), 'A')
     || setweight(to_tsvector({_CONFIG}, left(s.summary, {INDEXED_CHARACTERS})), 'B')
     || setweight(to_tsvector({_CONFIG}, left(s.body, {INDEXED_CHARACTERS})), 'C')
-    || setweight(to_tsvector({_CONFIG}, left(coalesce(
-        (SELECT string_agg(t.text, ' ' ORDER BY t.position)
-         FROM statements_turn AS t WHERE t.statement_id = s.id), ''
-    ), {INDEXED_CHARACTERS})), 'C')
-WHERE s.id = ANY(%s)
+    || setweight(coalesce((
+        SELECT tsvector_agg(t.search_vector ORDER BY t.position, t.id)
+        FROM (
+            SELECT search_vector, position, id, sum(length(text))
+                OVER (ORDER BY position, id) - length(text) AS start
+            FROM statements_turn WHERE statement_id = s.id
+        ) AS t
+        WHERE t.start < {INDEXED_CHARACTERS}
+    ), ''), 'C')
+WHERE {{statements}}
 """
 
 
@@ -84,18 +103,54 @@ def full_text_search_available():
     return connection.vendor == "postgresql"
 
 
+def _refresh(statements, params=()):
+    """Parse the turns, then build the statements' vectors from theirs."""
+    with connection.cursor() as cursor:
+        cursor.execute(REFRESH_TURNS_SQL.format(statements=statements), params)
+        cursor.execute(REFRESH_STATEMENTS_SQL.format(statements=statements), params)
+
+
+# The vectors' GIN indexes (migrations 0003 and 0011), as they are built.
+SEARCH_INDEXES = {
+    "statement_search_idx": "statements_statement",
+    "turn_search_vector_idx": "statements_turn",
+}
+
+
+def drop_search_indexes():
+    """Drop the vectors' GIN indexes, to load an empty archive without them.
+
+    Kept up to date row by row, they cost the load more than building them
+    once after it (``build_search_indexes``).
+    """
+    with connection.cursor() as cursor:
+        for name in SEARCH_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+def build_search_indexes():
+    """Build those of the vectors' GIN indexes that are missing."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)",
+            [list(SEARCH_INDEXES)],
+        )
+        existing = {name for (name,) in cursor.fetchall()}
+        for name, table in SEARCH_INDEXES.items():
+            if name not in existing:
+                cursor.execute(
+                    f"CREATE INDEX {name} ON {table} USING gin (search_vector)"
+                )
+
+
 def refresh_search_vectors(statement_ids):
     if full_text_search_available() and statement_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(REFRESH_SQL, [list(statement_ids)])
+        _refresh("s.id = ANY(%s)", [list(statement_ids)])
 
 
 def refresh_missing_search_vectors():
     if full_text_search_available():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                REFRESH_SQL.replace("s.id = ANY(%s)", "s.search_vector IS NULL")
-            )
+        _refresh("s.search_vector IS NULL")
 
 
 def nothing_to_look_for(words):
@@ -110,12 +165,8 @@ def nothing_to_look_for(words):
     """
     if not full_text_search_available():
         return all(word.startswith("-") for word in words.split())
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT querytree(websearch_to_tsquery(%s::regconfig, %s)) = 'T'",
-            [current_config(), words],
-        )
-        return cursor.fetchone()[0]
+    tree, _whole = parsed_query(current_config(), words)
+    return tree == "T"
 
 
 def indexed_words(words):
@@ -124,15 +175,40 @@ def indexed_words(words):
     That is the query without its excluded words (``querytree``) and with its
     phrases as plain "all these words": every match of ``words`` matches it.
     """
+    tree, whole = parsed_query(current_config(), words)
+    indexed = PHRASE_OPERATOR.sub(" & ", tree)
+    return None if indexed == whole else indexed
+
+
+@functools.lru_cache(maxsize=256)
+def parsed_query(config, words):
+    """``(querytree, query)`` of ``words`` as text, as PostgreSQL parses them.
+
+    The form's check and the search both ask; a request asks the database
+    once, and a search sent again (a crawler's, another page of it) not at all.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT querytree(q)::text, q::text "
             "FROM websearch_to_tsquery(%s::regconfig, %s) AS q",
-            [current_config(), words],
+            [config, words],
         )
-        tree, whole = cursor.fetchone()
-    indexed = PHRASE_OPERATOR.sub(" & ", tree)
-    return None if indexed == whole else indexed
+        return cursor.fetchone()
+
+
+def ranked_window(words):
+    """How many of the most recent matches of ``words`` are ranked.
+
+    Ranking reads each candidate's vector once for each word of the query:
+    a query of more than RANKED_WORDS words ranks fewer candidates, so that
+    it costs what RANKED_WINDOW candidates cost for RANKED_WORDS words (the
+    page says how many were ranked).
+    """
+    tree, _whole = parsed_query(current_config(), words)
+    count = len(LEXEME.findall(tree))
+    if count <= RANKED_WORDS:
+        return RANKED_WINDOW
+    return max(RANKED_WINDOW * RANKED_WORDS // count, 1)
 
 
 class Matches(Func):
@@ -151,12 +227,6 @@ def search_query(words):
     return SearchQuery(words, search_type="websearch", config=current_config())
 
 
-def turn_vector():
-    """Matches the turns' GIN expression indexes (one per configuration in use;
-    migrations 0003 and 0009): keep them in step."""
-    return SearchVector("text", config=current_config())
-
-
 def turn_matches(words, speaker=None, indexed=None):
     """Turns whose text matches; by ``speaker`` if given.
 
@@ -173,8 +243,8 @@ def turn_matches(words, speaker=None, indexed=None):
             turns = turns.filter(text__icontains=word)
         return turns
     if indexed is not None:
-        return turns.filter(Matches(turn_vector(), indexed))
-    return turns.annotate(vector=turn_vector()).filter(vector=search_query(words))
+        return turns.filter(Matches(F("search_vector"), indexed))
+    return turns.filter(search_vector=search_query(words))
 
 
 def search(statements, words, speaker=None):
@@ -184,12 +254,13 @@ def search(statements, words, speaker=None):
     matches (``matching_turn`` is the first such answer); a statement without
     turns matches on its own text.
 
-    On PostgreSQL the RANKED_WINDOW most recent matches are ranked: ranking
-    reads every candidate's vector, and a word found in most of the archive
-    would otherwise make each search read most of it. A phrase or an excluded
+    On PostgreSQL the RANKED_WINDOW most recent matches are ranked (fewer for
+    a long query: ``ranked_window``): ranking reads every candidate's vector,
+    and a word found in most of the archive would otherwise make each search
+    read most of it. A phrase or an excluded
     word is looked for among the CHECKED_WINDOW most recent statements that
     hold the words. Returns the statements, whether there were more matches
-    than RANKED_WINDOW, and CHECKED_WINDOW if that window left statements out
+    than were ranked, and CHECKED_WINDOW if that window left statements out
     (else None).
     """
     if not full_text_search_available():
@@ -215,17 +286,16 @@ def search(statements, words, speaker=None):
         matches = matches.filter(
             Q(pk__in=said.values("statement_id")) | ~Exists(any_turn())
         )
+    window = ranked_window(words)
     recent = list(
-        matches.order_by("-published_at", "-id").values_list("pk", flat=True)[
-            :RANKED_WINDOW
-        ]
+        matches.order_by("-published_at", "-id").values_list("pk", flat=True)[:window]
     )
     ranked = statements.filter(pk__in=recent).annotate(
         rank=SearchRank(F("search_vector"), query)
     )
     if said is not None:
         ranked = ranked.annotate(matching_turn=first_position(said))
-    capped = len(recent) == RANKED_WINDOW
+    capped = len(recent) == window
     return (
         ranked.order_by("-rank", "-published_at", "-id"),
         capped,
@@ -265,7 +335,10 @@ def attach_snippets(statements, words, speaker=None):
     """Set ``snippet``, the matching passage with the words marked, on each one.
 
     One query for the page's statements; none on SQLite. With a speaker, the
-    passage comes from their own answers.
+    passage comes from their own answers. Of the turns, those holding the
+    words are marked (all of them when none does alone): ``ts_headline``
+    parses all the text it is given, and its passages are where the words
+    are together.
     """
     if not full_text_search_available() or not statements:
         return
@@ -273,22 +346,25 @@ def attach_snippets(statements, words, speaker=None):
         "SELECT string_agg(t.text, ' ' ORDER BY t.position) "
         "FROM statements_turn t WHERE t.statement_id = s.id"
     )
+    holding = f"{turns} AND t.search_vector @@ q"
     if speaker is None:
-        text = f"s.body || ' ' || coalesce(({turns}), '')"
+        text = f"s.body || ' ' || coalesce(({holding}), ({turns}), '')"
         params = []
     else:
-        text = f"coalesce(({turns} AND t.speaker_id = %s), s.body)"
-        params = [speaker.pk]
+        by_speaker = "AND t.speaker_id = %s"
+        text = f"coalesce(({holding} {by_speaker}), ({turns} {by_speaker}), s.body)"
+        params = [speaker.pk, speaker.pk]
     sql = f"""
         SELECT s.id, ts_headline(
-            {STATEMENT_CONFIG}, left({text}, {INDEXED_CHARACTERS}),
-            websearch_to_tsquery({STATEMENT_CONFIG}, %s), %s
+            {STATEMENT_CONFIG}, left({text}, {INDEXED_CHARACTERS}), q, %s
         )
-        FROM statements_statement s WHERE s.id = ANY(%s)
+        FROM statements_statement s,
+            websearch_to_tsquery({STATEMENT_CONFIG}, %s) AS q
+        WHERE s.id = ANY(%s)
     """
     ids = [statement.pk for statement in statements]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, words, HEADLINE_OPTIONS, ids])
+        cursor.execute(sql, [*params, HEADLINE_OPTIONS, words, ids])
         headlines = dict(cursor.fetchall())
     for statement in statements:
         statement.snippet = highlight(headlines.get(statement.pk, ""))

@@ -70,7 +70,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
-from itertools import takewhile
+from itertools import islice, takewhile
 from typing import Literal
 
 Role = Literal["question", "answer"]
@@ -232,7 +232,8 @@ def split_paragraphs(text: str) -> list[str]:
 def is_greeting(paragraph: str) -> bool:
     """Whether ``paragraph`` only greets ("Ladies and gentlemen,", "Good afternoon,
     colleagues,"): made of greeting words alone, up to eight of them."""
-    words = LETTERS.findall(_fold(paragraph))
+    # Nine words are enough to tell: a long paragraph is not read to its end.
+    words = [match[0] for match in islice(LETTERS.finditer(_fold(paragraph)), 9)]
     return 0 < len(words) <= 8 and all(word in GREETING_WORDS for word in words)
 
 
@@ -368,7 +369,8 @@ def _fold(name: str) -> str:
 
 def _read_label(paragraph: str) -> _Label | None:
     """Return the paragraph's label candidate (rules 2 and 3), if any."""
-    match = LABEL_AT_START.match(paragraph)
+    # No colon, no label: the pattern would try every start of a name first.
+    match = LABEL_AT_START.match(paragraph) if ":" in paragraph else None
     if match is None:
         return None
     name = match["name"]

@@ -1,0 +1,123 @@
+"""An import into an empty archive builds the vectors' indexes once, at the end
+(PostgreSQL): whatever happens, they are there afterwards and searches use them."""
+
+import io
+import json
+import threading
+
+import pytest
+from django.db import connection
+
+from statements.importing import READING_INDEXES, Importer
+from statements.models import Turn
+from statements.search import SEARCH_INDEXES
+
+READ_ONLY = sorted(
+    [*SEARCH_INDEXES]
+    + [index.name for model in READING_INDEXES for index in model._meta.indexes]
+)
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="full-text search is PostgreSQL's"
+    ),
+]
+
+TRANSCRIPT = {
+    "published": "2021-11-10T18:00:00+00:00",
+    "kind": "transcript",
+    "speakers": ["Sergey Lavrov"],
+    "body": (
+        "We met today.\n\nQuestion: And the grain deal?\n\n"
+        "Sergey Lavrov: Exports of grain continue."
+    ),
+}
+
+
+def lines(count):
+    records = [
+        {**TRANSCRIPT, "title": f"Transcript {n}", "slug": f"transcript-{n}"}
+        for n in range(count)
+    ]
+    return io.BytesIO("".join(json.dumps(r) + "\n" for r in records).encode())
+
+
+def read_only_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [READ_ONLY]
+        )
+        return sorted(name for (name,) in cursor.fetchall())
+
+
+def setting(name):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SHOW {name}")
+        return cursor.fetchone()[0]
+
+
+def test_an_import_into_an_empty_archive_leaves_the_indexes_and_vectors_built(
+    client, make_speaker
+):
+    make_speaker("Sergey Lavrov")
+
+    Importer(batch_size=2).run(lines(5))
+
+    assert read_only_indexes() == READ_ONLY
+    assert not Turn.objects.filter(search_vector=None).exists()
+    assert setting("synchronous_commit") == "on"
+    response = client.get("/statements/?q=exports&speaker=sergey-lavrov")
+    assert len(response.context["object_list"]) == 5
+
+
+def test_an_interrupted_import_still_builds_the_indexes(monkeypatch):
+    real_bulk_create = Turn.objects.bulk_create
+    calls = []
+
+    def fail_on_the_second_batch(objs, *args, **kwargs):
+        calls.append(len(objs))
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the operator's Ctrl-C, mid-batch
+        return real_bulk_create(objs, *args, **kwargs)
+
+    monkeypatch.setattr(Turn.objects, "bulk_create", fail_on_the_second_batch)
+    with pytest.raises(KeyboardInterrupt):
+        Importer(batch_size=2).run(lines(5))
+
+    assert read_only_indexes() == READ_ONLY
+    assert Turn.objects.count() == 4  # the first batch: two transcripts
+    assert not Turn.objects.filter(search_vector=None).exists()
+
+
+def test_an_import_builds_the_indexes_a_killed_import_left_out():
+    Importer(batch_size=2).run(lines(1))
+    with connection.cursor() as cursor:
+        for name in READ_ONLY:
+            cursor.execute(f"DROP INDEX {name}")
+
+    Importer(batch_size=2).run(lines(2))
+
+    assert read_only_indexes() == READ_ONLY
+
+
+def test_the_importing_connection_takes_the_refreshes_left_waiting(monkeypatch):
+    from statements import importing
+
+    real_refresh = importing.refresh_search_vectors
+    release, taken = threading.Event(), []
+
+    def refresh(statement_ids):
+        if threading.current_thread() is threading.main_thread():
+            taken.append(statement_ids)
+            release.set()
+        else:  # the second connection is slow: it waits for the first to help
+            release.wait(timeout=10)
+        real_refresh(statement_ids)
+
+    monkeypatch.setattr(importing, "refresh_search_vectors", refresh)
+    Importer(batch_size=2).run(lines(5))
+
+    assert taken
+    assert not Turn.objects.filter(search_vector=None).exists()
+    assert read_only_indexes() == READ_ONLY
