@@ -239,21 +239,13 @@ def test_unknown_label_names_become_speakers_only_when_asked(tmp_path):
     assert Turn.objects.get(role="answer").speaker.name == "Ned Price"
 
 
-def test_an_import_failing_mid_batch_leaves_whole_statements_only(monkeypatch):
+def test_an_import_failing_mid_batch_leaves_whole_statements_only(
+    interrupt_on_the_second_batch,
+):
     records = [
         {**TRANSCRIPT, "title": f"Transcript {n}", "slug": f"transcript-{n}"}
         for n in range(5)
     ]
-    real_bulk_create = Turn.objects.bulk_create
-    calls = []
-
-    def fail_on_the_second_batch(objs, *args, **kwargs):
-        calls.append(len(objs))
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # the operator's Ctrl-C, mid-batch
-        return real_bulk_create(objs, *args, **kwargs)
-
-    monkeypatch.setattr(Turn.objects, "bulk_create", fail_on_the_second_batch)
     with pytest.raises(KeyboardInterrupt):
         Importer(batch_size=2).run(io.BytesIO(jsonl(*records)))
 

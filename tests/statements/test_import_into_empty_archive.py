@@ -71,17 +71,9 @@ def test_an_import_into_an_empty_archive_leaves_the_indexes_and_vectors_built(
     assert len(response.context["object_list"]) == 5
 
 
-def test_an_interrupted_import_still_builds_the_indexes(monkeypatch):
-    real_bulk_create = Turn.objects.bulk_create
-    calls = []
-
-    def fail_on_the_second_batch(objs, *args, **kwargs):
-        calls.append(len(objs))
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # the operator's Ctrl-C, mid-batch
-        return real_bulk_create(objs, *args, **kwargs)
-
-    monkeypatch.setattr(Turn.objects, "bulk_create", fail_on_the_second_batch)
+def test_an_interrupted_import_still_builds_the_indexes(
+    interrupt_on_the_second_batch,
+):
     with pytest.raises(KeyboardInterrupt):
         Importer(batch_size=2).run(lines(5))
 
