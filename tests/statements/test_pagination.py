@@ -125,3 +125,29 @@ def test_a_table_never_analysed_is_counted_exactly(client, thirty, monkeypatch):
 
     assert response.context["paginator"].count == 30
     assert not response.context["paginator"].estimated
+
+
+@pytest.mark.parametrize(("matches", "exact"), [(5, True), (6, False)])
+def test_the_count_is_exact_up_to_the_limit_and_estimated_past_it(
+    client, make_statement, monkeypatch, matches, exact
+):
+    monkeypatch.setattr(ArchivePaginator, "exact_count_limit", 5)
+    statements = [make_statement() for _ in range(matches)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE statements_statement")
+
+    response = client.get("/statements/")
+
+    paginator = response.context["paginator"]
+    assert [s.pk for s in response.context["object_list"]] == [
+        s.pk for s in reversed(statements)
+    ]
+    assert paginator.estimated is (not exact and connection.vendor == "postgresql")
+    assert (
+        paginator.count >= matches
+        if paginator.estimated
+        else paginator.count == matches
+    )
+    # Exactly counted, the matches' keys were kept for the pages.
+    assert (paginator._matches[2] is not None) is exact
