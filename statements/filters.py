@@ -6,7 +6,6 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.forms.models import ModelChoiceIterator
-from django.forms.utils import flatatt
 from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
@@ -24,6 +23,20 @@ from .search import nothing_to_look_for, search
 def start_of_day(day):
     """The first instant of ``day`` in the site's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def attributes(attrs):
+    """A widget's attributes as Django's ``attrs.html`` writes them, in order
+    (``flatatt`` sorts them)."""
+    return mark_safe(
+        "".join(
+            f" {escape(name)}"
+            if value is True
+            else f' {escape(name)}="{escape(value)}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
 
 
 class Select(forms.Select):
@@ -46,12 +59,36 @@ class Select(forms.Select):
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             name,
-            flatatt(self.build_attrs(self.attrs, attrs)),
+            attributes(self.build_attrs(self.attrs, attrs)),
             mark_safe(options),
         )
 
 
-class DateInput(forms.DateInput):
+class PythonInput:
+    """An ``<input>`` written in Python, the same markup as Django's template.
+
+    Django's form renderer looks a widget's template up in each engine in
+    turn: Jinja2's missed it (a file lookup and an exception) before Django's
+    found and rendered it, for each of the list's three inputs on every page.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = widget["value"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            name,
+            "" if value is None else format_html(' value="{}"', value),
+            attributes(widget["attrs"]),
+        )
+
+
+class TextInput(PythonInput, forms.TextInput):
+    pass
+
+
+class DateInput(PythonInput, forms.DateInput):
     input_type = "date"
 
     def __init__(self):
@@ -166,6 +203,7 @@ class StatementFilter(django_filters.FilterSet):
         label=_("Words"),
         method="filter_words",
         max_length=200,
+        widget=TextInput,
         validators=[
             RegexValidator(
                 "\x7f|" + FORBIDDEN_IN_XML.pattern,

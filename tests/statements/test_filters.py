@@ -272,3 +272,48 @@ def test_with_caching_off_a_chosen_speaker_and_topic_read_the_names_once(
         )
     ]
     assert len(names_read) == 2
+
+
+def test_the_form_writes_its_controls_as_djangos_own_widgets_would(archive):
+    """The selects and inputs are written in Python for speed; the markup is
+    Django's (but for the white space between tags): values, the choice made,
+    and an error's ARIA attributes."""
+    import copy
+    import re
+
+    from django import forms
+
+    from statements.filters import StatementFilter
+
+    data = {
+        "q": 'union "state" <b>',
+        "speaker": "sergey-lavrov",
+        "kind": "comment",
+        "date_from": "2021-11-01",
+        "date_to": "2021-10-01",
+    }
+    form = StatementFilter(data, queryset=Statement.objects.all()).form
+    assert not form.is_valid()
+    assert "date_to" in form.errors
+
+    def between_tags(html):
+        return re.sub(r">\s+<", "><", html)
+
+    djangos = {
+        "q": forms.TextInput,
+        "speaker": forms.Select,
+        "kind": forms.Select,
+        "tag": forms.Select,
+        "date_from": forms.DateInput,
+        "date_to": forms.DateInput,
+    }
+    for name, django_widget in djangos.items():
+        field = form[name]
+        djangos_widget = copy.copy(field.field.widget)
+        djangos_widget.__class__ = django_widget
+        djangos_widget.input_type = field.field.widget.input_type
+        assert between_tags(str(field)) == between_tags(
+            field.as_widget(widget=djangos_widget)
+        ), name
+    assert 'value="union &quot;state&quot; &lt;b&gt;"' in str(form["q"])
+    assert 'aria-invalid="true"' in str(form["date_to"])
