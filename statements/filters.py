@@ -127,11 +127,7 @@ class PublicNameField(forms.ModelChoiceField):
         language = translation.get_language()
         return memo(
             f"choices:{model}:{language}",
-            lambda: list(
-                self.queryset.with_public_statements(language).values_list(
-                    self.to_field_name, "name"
-                )
-            ),
+            lambda: self.queryset.public_names(language),
         )
 
     def __deepcopy__(self, memo):

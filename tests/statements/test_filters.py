@@ -317,3 +317,50 @@ def test_the_form_writes_its_controls_as_djangos_own_widgets_would(archive):
         ), name
     assert 'value="union &quot;state&quot; &lt;b&gt;"' in str(form["q"])
     assert 'aria-invalid="true"' in str(form["date_to"])
+
+
+def test_the_choices_are_those_public_now_in_the_page_language_by_name(
+    make_statement, make_speaker, settings
+):
+    """The names' query is compiled once per process; each reading is of its
+    own time and language, with the names modeltranslation would give."""
+    import time_machine
+    from django.utils import timezone, translation
+
+    from statements.models import Speaker
+
+    settings.PAGE_CACHE_SECONDS = 0
+    zakharova = make_speaker("Maria Zakharova", name_ru="Мария Захарова")
+    lavrov = make_speaker("Sergey Lavrov", name_ru="Сергей Лавров")
+    english_only = make_speaker("Alexander Yakovenko")
+    russian_only = make_speaker(name=None, name_en=None, name_ru="Андрей Келин")
+    later = timezone.now() + datetime.timedelta(hours=2)
+    make_statement(speakers=[zakharova, english_only])
+    make_statement(speakers=[lavrov], published_at=later)
+    make_statement(speakers=[lavrov, zakharova, english_only], language="ru")
+    make_statement(speakers=[russian_only], language="ru", slug="kelin")
+
+    def choices(language):
+        with translation.override(language):
+            offered = Speaker.objects.public_names(language)
+            orm = Speaker.objects.with_public_statements(language).values_list(
+                "slug", "name"
+            )
+            assert offered == list(orm)
+            return [name for _slug, name in offered]
+
+    assert choices("en") == ["Alexander Yakovenko", "Maria Zakharova"]
+    # A name not written in Russian shows in English (where it sorts: the
+    # order of the ORM's, asserted above, which puts empty names first or last).
+    assert sorted(choices("ru")) == [
+        "Alexander Yakovenko",
+        "Андрей Келин",
+        "Мария Захарова",
+        "Сергей Лавров",
+    ]
+    with time_machine.travel(later + datetime.timedelta(seconds=1)):
+        assert choices("en") == [
+            "Alexander Yakovenko",
+            "Maria Zakharova",
+            "Sergey Lavrov",
+        ]
