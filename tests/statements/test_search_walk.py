@@ -256,3 +256,22 @@ def test_the_rarest_word_decides_and_alternatives_are_never_common(monkeypatch):
     assert search.rarest_share("'grain' & 'steel'") == 0.0
     assert search.rarest_share("'grain' | 'export'") == 0.0
     assert search.rarest_share("'grain' <-> 'export'") == 0.4
+
+
+def test_a_walk_keeps_to_the_pages_language_and_its_stemming(
+    client, make_statement, common
+):
+    make_statement(language="ru", title="Введение санкций", body="Текст.")
+    make_statement(language="ru", title="Ответ", body="Мы ответим санкциям.")
+    make_statement(language="ru", title="Другое", body="Переговоры.")
+    make_statement(title="On sanctions", body="The sanctions were imposed.")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/ru/statements/", {"q": "санкции"})
+
+    assert any(WALKED in q["sql"] for q in queries)
+    assert sorted(s.title for s in response.context["object_list"]) == [
+        "Введение санкций",
+        "Ответ",
+    ]
+    assert "<mark>" in response.content.decode()
