@@ -399,6 +399,11 @@ class StatementSpeaker(models.Model):
         Speaker, on_delete=models.PROTECT, related_name="speaker_statements"
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # The statement's, copied: on PostgreSQL database triggers keep it (and
+    # an index of each speaker's links newest first, migration 0012), so a
+    # search with a speaker reads their statements newest first from their
+    # links alone (``statements.search``). Left empty elsewhere.
+    published_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]

@@ -12,6 +12,7 @@ or its turns are saved, and by the importer for each batch.
 
 import functools
 import re
+import time
 
 from django.conf import settings
 from django.contrib.postgres.search import (
@@ -50,6 +51,18 @@ PHRASE_OPERATOR = re.compile(r" <(?:-|[0-9]+)> ")
 LEXEME = re.compile(r"'(?:[^']|'')*'")
 # Longer texts are indexed by their first part (a tsvector is at most 1 MB).
 INDEXED_CHARACTERS = 200_000
+# A search whose every word is common (the rarest in at least WALK_SHARE of
+# the statements, by PostgreSQL's statistics) finds its most recent matches
+# by reading the statements newest first, at most WALK_ROWS of them, and
+# checking each one's vector (``newest_by_walking``); otherwise, or when they
+# hold too few matches, through the GIN index. The planner, which counts
+# words as independent, took twenty common words for rare (the GIN index then
+# intersected twenty long lists) and, with a speaker, checked each
+# statement's vector before whether the speaker was in it.
+WALK_ROWS = 5000
+WALK_SHARE = 0.3
+# How long a process trusts the statistics it read (``lexeme_shares``).
+STATISTICS_SECONDS = 600
 
 
 def config_for(language):
@@ -196,6 +209,81 @@ def parsed_query(config, words):
         return cursor.fetchone()
 
 
+def lexeme_shares():
+    """{lexeme: share of statements holding it}, PostgreSQL's most common ones.
+
+    From the statistics ANALYZE keeps (``pg_stats``), read again every
+    STATISTICS_SECONDS; empty before the table was ever analysed.
+    """
+    return _lexeme_shares(int(time.monotonic() // STATISTICS_SECONDS))
+
+
+@functools.lru_cache(maxsize=1)
+def _lexeme_shares(_period):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs "
+            "FROM pg_stats WHERE schemaname = current_schema() "
+            "AND tablename = 'statements_statement' AND attname = 'search_vector'"
+        )
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        return {}
+    lexemes, shares = row
+    # The shares end with three more numbers (their minimum, maximum, and
+    # the share of empty vectors): zip stops at the last lexeme.
+    return dict(zip(lexemes, shares, strict=False))
+
+
+def rarest_share(tree):
+    """The share of statements holding the rarest of the words ``tree`` needs.
+
+    ``tree`` is a tsquery's text without alternatives (``|``): every match
+    holds all its words. 0 when a word is not among the most common, or when
+    the query has alternatives.
+    """
+    if "|" in LEXEME.sub("", tree):
+        return 0.0
+    words = [lexeme[1:-1].replace("''", "'") for lexeme in LEXEME.findall(tree)]
+    if not words:
+        return 0.0
+    shares = lexeme_shares()
+    return min(shares.get(word, 0.0) for word in words)
+
+
+def newest_by_walking(statements, limit, condition, params, speaker=None):
+    """Keys of the ``limit`` newest of ``statements`` meeting ``condition``.
+
+    Reads at most WALK_ROWS of ``statements``, newest first, and checks
+    ``condition`` (SQL on ``w``: its ``pk`` and ``search_vector``) for each;
+    stops at the ``limit``-th match. None if those rows hold fewer matches:
+    the caller then asks the GIN index. The rows are read first, the
+    condition checked after: the planner then checks no vector of a row the
+    other filters (a speaker's) leave out. With ``speaker`` (``statements``
+    are theirs, joined through their links), the rows are read newest first
+    from the speaker's links (their dates, migration 0012).
+    """
+    # As the index reads them: a statement's date is never empty, a link's
+    # may be (before the triggers fill it), and is then read last.
+    walked_at, nulls = F("published_at"), ""
+    if speaker is not None:
+        walked_at, nulls = F("statement_speakers__published_at"), " NULLS LAST"
+    rows = (
+        statements.annotate(walked_at=walked_at)
+        .order_by(F("walked_at").desc(nulls_last=bool(nulls) or None), "-id")
+        .values("pk", "walked_at", "search_vector")[:WALK_ROWS]
+    )
+    rows_sql, rows_params = rows.query.sql_with_params()
+    sql = (
+        f"SELECT w.pk FROM ({rows_sql}) AS w WHERE {condition} "
+        f"ORDER BY w.walked_at DESC{nulls}, w.pk DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*rows_params, *params, limit])
+        keys = [pk for (pk,) in cursor.fetchall()]
+    return keys if len(keys) == limit else None
+
+
 def ranked_window(words):
     """How many of the most recent matches of ``words`` are ranked.
 
@@ -267,16 +355,29 @@ def search(statements, words, speaker=None):
         return substring_search(statements, words, speaker), False, None
     query = search_query(words)
     indexed = indexed_words(words)
+    _tree, whole = parsed_query(current_config(), words)
+    # Common words are found by reading the statements newest first.
+    walk = rarest_share(indexed or whole) >= WALK_SHARE
     # A speaker's answers are checked for the words (the statement for their
     # order): checking each answer's phrases would parse each answer again.
     said = None if speaker is None else turn_matches(words, speaker, indexed)
     checked, window_full = statements, False
     if indexed is not None:
-        window = list(
-            statements.filter(Matches(F("search_vector"), indexed))
-            .order_by("-published_at", "-id")
-            .values_list("pk", flat=True)[: CHECKED_WINDOW + 1]
-        )
+        window = None
+        if walk:
+            window = newest_by_walking(
+                statements,
+                CHECKED_WINDOW + 1,
+                "w.search_vector @@ %s::tsquery",
+                [indexed],
+                speaker,
+            )
+        if window is None:
+            window = list(
+                statements.filter(Matches(F("search_vector"), indexed))
+                .order_by("-published_at", "-id")
+                .values_list("pk", flat=True)[: CHECKED_WINDOW + 1]
+            )
         window_full = len(window) > CHECKED_WINDOW
         checked = statements.filter(pk__in=window[:CHECKED_WINDOW])
     # Each statement's vector holds its turns too, so the GIN index narrows
@@ -287,9 +388,24 @@ def search(statements, words, speaker=None):
             Q(pk__in=said.values("statement_id")) | ~Exists(any_turn())
         )
     window = ranked_window(words)
-    recent = list(
-        matches.order_by("-published_at", "-id").values_list("pk", flat=True)[:window]
-    )
+    recent = None
+    # With a speaker, a transcript matches when one answer of theirs holds
+    # every word: rarely so for a long query, whose matches are then too few
+    # among their recent statements for a walk to find them.
+    if speaker is not None and len(LEXEME.findall(whole)) > RANKED_WORDS:
+        walk = False
+    if walk and indexed is None:
+        condition, params = "w.search_vector @@ %s::tsquery", [whole]
+        if speaker is not None:
+            condition += f" AND {SPEAKER_SAID}"
+            params += [speaker.pk, whole]
+        recent = newest_by_walking(statements, window, condition, params, speaker)
+    if recent is None:
+        recent = list(
+            matches.order_by("-published_at", "-id").values_list("pk", flat=True)[
+                :window
+            ]
+        )
     ranked = statements.filter(pk__in=recent).annotate(
         rank=SearchRank(F("search_vector"), query)
     )
@@ -301,6 +417,16 @@ def search(statements, words, speaker=None):
         capped,
         CHECKED_WINDOW if window_full else None,
     )
+
+
+# With a speaker, a statement matches when one of their answers holds the
+# words, or when it has no turns (``w`` is the statement).
+SPEAKER_SAID = """(
+    EXISTS (
+        SELECT 1 FROM statements_turn t WHERE t.statement_id = w.pk
+        AND t.speaker_id = %s AND t.search_vector @@ %s::tsquery
+    ) OR NOT EXISTS (SELECT 1 FROM statements_turn t WHERE t.statement_id = w.pk)
+)"""
 
 
 def substring_search(statements, words, speaker=None):
@@ -335,28 +461,38 @@ def attach_snippets(statements, words, speaker=None):
     """Set ``snippet``, the matching passage with the words marked, on each one.
 
     One query for the page's statements; none on SQLite. With a speaker, the
-    passage comes from their own answers. Of the turns, those holding the
-    words are marked (all of them when none does alone): ``ts_headline``
-    parses all the text it is given, and its passages are where the words
-    are together.
+    passage comes from their own answers. ``ts_headline`` parses all the text
+    it is given, so it is given the first turn holding all the words when
+    there is one (with a speaker, the first of their answers holding them);
+    else, as no passage can hold them together, the body and every turn
+    (the speaker's answers, else the body). A query of more than RANKED_WORDS
+    words marks passages holding most of them (its words joined by OR):
+    looking for passages holding twenty words at once cost ``ts_headline``
+    three times as much, to find none.
     """
     if not full_text_search_available() or not statements:
         return
-    turns = (
-        "SELECT string_agg(t.text, ' ' ORDER BY t.position) "
-        "FROM statements_turn t WHERE t.statement_id = s.id"
-    )
-    holding = f"{turns} AND t.search_vector @@ q"
+    turns = "FROM statements_turn t WHERE t.statement_id = s.id"
+    holding = f"SELECT t.text {turns} AND t.search_vector @@ q"
+    every = f"SELECT string_agg(t.text, ' ' ORDER BY t.position) {turns}"
+    first = "ORDER BY t.position LIMIT 1"
     if speaker is None:
-        text = f"s.body || ' ' || coalesce(({holding}), ({turns}), '')"
+        text = (
+            f"coalesce(({holding} {first}), s.body || ' ' || coalesce(({every}), ''))"
+        )
         params = []
     else:
-        by_speaker = "AND t.speaker_id = %s"
-        text = f"coalesce(({holding} {by_speaker}), ({turns} {by_speaker}), s.body)"
+        by = "AND t.speaker_id = %s"
+        text = f"coalesce(({holding} {by} {first}), ({every} {by}), s.body)"
         params = [speaker.pk, speaker.pk]
+    marked, marked_params = "q", []
+    tree, _whole = parsed_query(current_config(), words)
+    lexemes = LEXEME.findall(tree)
+    if len(lexemes) > RANKED_WORDS:
+        marked, marked_params = "%s::tsquery", [" | ".join(lexemes)]
     sql = f"""
         SELECT s.id, ts_headline(
-            {STATEMENT_CONFIG}, left({text}, {INDEXED_CHARACTERS}), q, %s
+            {STATEMENT_CONFIG}, left({text}, {INDEXED_CHARACTERS}), {marked}, %s
         )
         FROM statements_statement s,
             websearch_to_tsquery({STATEMENT_CONFIG}, %s) AS q
@@ -364,7 +500,7 @@ def attach_snippets(statements, words, speaker=None):
     """
     ids = [statement.pk for statement in statements]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, HEADLINE_OPTIONS, words, ids])
+        cursor.execute(sql, [*params, *marked_params, HEADLINE_OPTIONS, words, ids])
         headlines = dict(cursor.fetchall())
     for statement in statements:
         statement.snippet = highlight(headlines.get(statement.pk, ""))

@@ -67,3 +67,39 @@ def test_a_snippet_marks_words_spread_over_several_turns(client, make_statement)
 
     assert "<mark>Grain</mark> prices fell" in page
     assert "<mark>Exports</mark> rose" in page
+
+
+def test_a_snippet_comes_from_the_first_turn_holding_every_word(client, make_statement):
+    statement = make_statement(
+        title="Briefing", kind=Statement.Kind.BRIEFING, body="Grain exports, opening."
+    )
+    for position, text in enumerate(
+        ["Grain exports fell.", "Nothing here.", "Grain exports rose."], 1
+    ):
+        Turn.objects.create(
+            statement=statement, position=position, role="answer", label="A", text=text
+        )
+
+    page = client.get("/statements/?q=grain+exports").content.decode()
+
+    assert "<mark>Grain</mark> <mark>exports</mark> fell" in page
+    assert "rose" not in page
+    assert "opening" not in page
+
+
+def test_a_long_querys_snippet_marks_passages_with_any_of_its_words(
+    client, make_statement, monkeypatch
+):
+    monkeypatch.setattr("statements.search.RANKED_WORDS", 1)
+    make_statement(
+        title="Trade", body="Grain fell. " + "Filler words. " * 30 + "Exports rose."
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/statements/?q=grain+exports").content.decode()
+
+    headline = next(q["sql"] for q in queries if "ts_headline" in q["sql"])
+    # The words joined by OR, as a literal in the query's text.
+    assert "''grain'' | ''export''" in headline
+    assert "<mark>Grain</mark> fell" in page
+    assert "<mark>Exports</mark> rose" in page
