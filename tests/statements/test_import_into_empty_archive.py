@@ -96,7 +96,7 @@ def test_an_import_builds_the_indexes_a_killed_import_left_out():
 def test_the_importing_connection_takes_the_refreshes_left_waiting(monkeypatch):
     from statements import importing
 
-    real_refresh = importing.refresh_search_vectors
+    real_refresh = importing.refresh_statement_vectors
     release, taken = threading.Event(), []
 
     def refresh(statement_ids):
@@ -107,7 +107,7 @@ def test_the_importing_connection_takes_the_refreshes_left_waiting(monkeypatch):
             release.wait(timeout=10)
         real_refresh(statement_ids)
 
-    monkeypatch.setattr(importing, "refresh_search_vectors", refresh)
+    monkeypatch.setattr(importing, "refresh_statement_vectors", refresh)
     Importer(batch_size=2).run(lines(5))
 
     assert taken
