@@ -13,6 +13,7 @@ structured into turns with ``transcripts.parse``.
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
@@ -141,20 +142,42 @@ class SearchIndexer:
             refresh_missing_search_vectors()
         finally:
             if self._indexes_later:
-                build_search_indexes()
-                build_reading_indexes()
+                with index_build_memory():
+                    build_search_indexes()
+                    build_reading_indexes()
 
 
 # The indexes models declare for reading (the lists' orders and filters, the
-# turns' order); the constraints' and foreign keys' indexes stay.
+# turns' order); the constraints' and foreign keys' indexes stay, and so does
+# the next scheduled publication's, which each batch's ``retire_pages`` reads.
 READING_INDEXES = (Statement, Turn)
+KEPT_INDEXES = frozenset({"statement_schedule_idx"})
+# For the index builds at the end of an import into an empty archive, in
+# its session only (PostgreSQL's default is 64 MB).
+INDEX_BUILD_MEMORY = "512MB"
 
 
 def drop_reading_indexes():
     with connection.schema_editor() as editor:
         for model in READING_INDEXES:
             for index in model._meta.indexes:
-                editor.remove_index(model, index)
+                if index.name not in KEPT_INDEXES:
+                    editor.remove_index(model, index)
+
+
+@contextmanager
+def index_build_memory():
+    """More memory for building indexes, for this session while it lasts."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET maintenance_work_mem")
 
 
 def build_reading_indexes():
