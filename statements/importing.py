@@ -100,7 +100,7 @@ class SearchIndexer:
     """
 
     def __enter__(self):
-        self._background = (
+        self.background = self._background = (
             full_text_search_available() and not connection.in_atomic_block
         )
         self._executor = ThreadPoolExecutor(max_workers=1) if self._background else None
@@ -145,6 +145,59 @@ class SearchIndexer:
                 with index_build_memory():
                     build_search_indexes()
                     build_reading_indexes()
+
+
+class BatchWriter:
+    """Writes each batch on a connection of its own while Python reads the next.
+
+    Batches are written one at a time, in order, each in its transaction, by
+    one thread: PostgreSQL inserts a batch (and parses its turns' text) while
+    the importing thread reads, validates and parses the lines of the next,
+    and the ``SearchIndexer``'s connection builds the vectors of the one
+    before. Where the indexer works on the importing connection (inside an
+    outer transaction, or on SQLite), so does this.
+    """
+
+    def __init__(self, importer, indexer):
+        self._importer = importer
+        self._indexer = indexer
+        self._executor = None
+        self._writing = None
+
+    def __enter__(self):
+        if self._indexer.background:
+            self._executor = ThreadPoolExecutor(max_workers=1)
+            self._executor.submit(fast_commits)
+        return self
+
+    def write(self, batch, progress=None):
+        """Write ``batch`` (in the background: once the one before is written)."""
+        if self._executor is None:
+            self._indexer.refresh(self._importer._import(batch))
+            if progress:
+                progress(self._importer.summary)
+            return
+        self._wait()
+        self._writing = self._executor.submit(self._importer._import, batch)
+        if progress:
+            progress(self._importer.summary)
+
+    def _wait(self):
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            self._indexer.refresh(writing.result())
+
+    def __exit__(self, exc_type, *exc_info):
+        if self._executor is None:
+            return
+        try:
+            if exc_type is None:
+                self._wait()
+        finally:
+            # A batch being written when the import stopped is finished (or
+            # rolled back) before the indexer refreshes what is missing.
+            self._executor.submit(connection.close)
+            self._executor.shutdown(wait=True)
 
 
 # The indexes models declare for reading (the lists' orders and filters, the
@@ -315,24 +368,35 @@ class Importer:
         return self.summary
 
     def _run(self, stream, progress):
-        with SearchIndexer() as indexer:
+        with SearchIndexer() as indexer, BatchWriter(self, indexer) as writer:
             batch = []
-            for item in map(self._with_media, read_records(stream)):
+            for item in map(self._prepared, read_records(stream)):
                 if isinstance(item, LineError):
                     self.summary.errors.append(item)
                     continue
                 batch.append(item)
                 if len(batch) >= self.batch_size:
-                    indexer.refresh(self._import(batch))
+                    writer.write(batch, progress)
                     batch = []
-                    if progress:
-                        progress(self.summary)
             if batch:
-                indexer.refresh(self._import(batch))
+                writer.write(batch)
         refresh_statistics()
         retire_pages()
         if progress:
             progress(self.summary)
+
+    def _prepared(self, item):
+        """The record with its files in the library and its transcript parsed.
+
+        Parsing needs no database: it is done while the batch before is
+        written (``BatchWriter``), for lines found already imported too.
+        """
+        item = self._with_media(item)
+        if not isinstance(item, LineError) and item.kind in KINDS_WITH_TURNS:
+            item.transcript = transcripts.parse(
+                item.body, speakers=item.speakers or None
+            )
+        return item
 
     def _with_media(self, item):
         """The record with its files in the library, or the line's error.
@@ -514,7 +578,9 @@ class Importer:
         turns = []
         body = record.body
         if record.kind in KINDS_WITH_TURNS:
-            parsed = transcripts.parse(body, speakers=record.speakers or None)
+            parsed = getattr(record, "transcript", None) or transcripts.parse(
+                body, speakers=record.speakers or None
+            )
             if parsed.turns:
                 body = "\n\n".join(parsed.opening)
                 turns = parsed.turns
