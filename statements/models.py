@@ -255,7 +255,9 @@ class Statement(models.Model):
             # for by every save and by each batch of an import: without it,
             # a read of the whole table each time.
             models.Index(
-                fields=["status", "published_at"], name="statement_schedule_idx"
+                fields=["published_at"],
+                condition=models.Q(status="published"),
+                name="statement_schedule_idx",
             ),
         ]
         constraints = [
