@@ -23,9 +23,9 @@ psql -q -h 127.0.0.1 -U postgres -d postgres -c "SET client_min_messages = warni
 $PY manage.py migrate -v0
 
 echo "Importing $(wc -l < "$DATA") lines ($(du -h "$DATA" | cut -f1)) into $DB"
-/usr/bin/time -f "%e %M" -o /tmp/import-time.txt \
-    $PY manage.py import_statements "$DATA" 2>/tmp/import-progress.txt | tail -1
-read -r seconds peak_kb < /tmp/import-time.txt
+/usr/bin/time -f "%e %M" -o /tmp/import-time-$DB.txt \
+    $PY manage.py import_statements "$DATA" 2>/tmp/import-progress-$DB.txt | tail -1
+read -r seconds peak_kb < /tmp/import-time-$DB.txt
 echo "wall time: ${seconds} s"
 echo "peak memory (max RSS): $((peak_kb / 1024)) MB"
 psql -q -t -h 127.0.0.1 -U postgres -d "$DB" -c \

@@ -13,6 +13,7 @@ structured into turns with ``transcripts.parse``.
 
 import re
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError, connection, transaction
@@ -26,13 +27,15 @@ from . import history, transcripts
 from .exchange import LineError, read_records
 from .models import Statement, StatementSpeaker, Topic, Turn
 from .search import (
+    INDEXED_CHARACTERS,
     build_search_indexes,
+    config_for,
     drop_search_indexes,
     full_text_search_available,
     refresh_missing_search_vectors,
-    refresh_search_vectors,
+    refresh_statement_vectors,
 )
-from .services import SpeakerResolver, build_turns
+from .services import SpeakerResolver
 from .slugs import unique_slug
 
 KINDS_WITH_TURNS = frozenset(
@@ -97,7 +100,7 @@ class SearchIndexer:
     """
 
     def __enter__(self):
-        self._background = (
+        self.background = self._background = (
             full_text_search_available() and not connection.in_atomic_block
         )
         self._executor = ThreadPoolExecutor(max_workers=1) if self._background else None
@@ -114,11 +117,12 @@ class SearchIndexer:
         return self
 
     def refresh(self, statement_ids):
+        """Build the statements' vectors (their turns' were written with them)."""
         if self._background:
-            job = self._executor.submit(refresh_search_vectors, statement_ids)
+            job = self._executor.submit(refresh_statement_vectors, statement_ids)
             self._pending.append((job, statement_ids))
         else:
-            refresh_search_vectors(statement_ids)
+            refresh_statement_vectors(statement_ids)
 
     def __exit__(self, *exc_info):
         try:
@@ -129,7 +133,7 @@ class SearchIndexer:
                 for job, statement_ids in reversed(self._pending):
                     if not job.cancel():
                         break
-                    refresh_search_vectors(statement_ids)
+                    refresh_statement_vectors(statement_ids)
                 self._executor.submit(connection.close)
                 self._executor.shutdown(wait=True)
                 for job, _ in self._pending:
@@ -138,20 +142,95 @@ class SearchIndexer:
             refresh_missing_search_vectors()
         finally:
             if self._indexes_later:
-                build_search_indexes()
-                build_reading_indexes()
+                with index_build_memory():
+                    build_search_indexes()
+                    build_reading_indexes()
+
+
+class BatchWriter:
+    """Writes each batch on a connection of its own while Python reads the next.
+
+    Batches are written one at a time, in order, each in its transaction, by
+    one thread: PostgreSQL inserts a batch (and parses its turns' text) while
+    the importing thread reads, validates and parses the lines of the next,
+    and the ``SearchIndexer``'s connection builds the vectors of the one
+    before. Where the indexer works on the importing connection (inside an
+    outer transaction, or on SQLite), so does this.
+    """
+
+    def __init__(self, importer, indexer):
+        self._importer = importer
+        self._indexer = indexer
+        self._executor = None
+        self._writing = None
+
+    def __enter__(self):
+        if self._indexer.background:
+            self._executor = ThreadPoolExecutor(max_workers=1)
+            self._executor.submit(fast_commits)
+        return self
+
+    def write(self, batch, progress=None):
+        """Write ``batch`` (in the background: once the one before is written)."""
+        if self._executor is None:
+            self._indexer.refresh(self._importer._import(batch))
+            if progress:
+                progress(self._importer.summary)
+            return
+        self._wait()
+        self._writing = self._executor.submit(self._importer._import, batch)
+        if progress:
+            progress(self._importer.summary)
+
+    def _wait(self):
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            self._indexer.refresh(writing.result())
+
+    def __exit__(self, exc_type, *exc_info):
+        if self._executor is None:
+            return
+        try:
+            if exc_type is None:
+                self._wait()
+        finally:
+            # A batch being written when the import stopped is finished (or
+            # rolled back) before the indexer refreshes what is missing.
+            self._executor.submit(connection.close)
+            self._executor.shutdown(wait=True)
 
 
 # The indexes models declare for reading (the lists' orders and filters, the
-# turns' order); the constraints' and foreign keys' indexes stay.
+# turns' order); the constraints' and foreign keys' indexes stay, and so does
+# the next scheduled publication's, which each batch's ``retire_pages`` reads.
 READING_INDEXES = (Statement, Turn)
+KEPT_INDEXES = frozenset({"statement_schedule_idx"})
+# For the index builds at the end of an import into an empty archive, in
+# its session only (PostgreSQL's default is 64 MB).
+INDEX_BUILD_MEMORY = "512MB"
 
 
 def drop_reading_indexes():
     with connection.schema_editor() as editor:
         for model in READING_INDEXES:
             for index in model._meta.indexes:
-                editor.remove_index(model, index)
+                if index.name not in KEPT_INDEXES:
+                    editor.remove_index(model, index)
+
+
+@contextmanager
+def index_build_memory():
+    """More memory for building indexes, for this session while it lasts."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET maintenance_work_mem")
 
 
 def build_reading_indexes():
@@ -167,6 +246,49 @@ def build_reading_indexes():
             for index in model._meta.indexes:
                 if index.name not in existing:
                     editor.add_index(model, index)
+
+
+TURN_COLUMNS = (
+    "statement_id",
+    "position",
+    "role",
+    "label",
+    "note",
+    "speaker_id",
+    "text",
+)
+# Each turn's vector is parsed as it is written, in its statement's language,
+# as ``search.REFRESH_TURNS_SQL`` parses it: written without it, every turn was
+# written a second time by the refresh's UPDATE.
+INSERT_TURNS_SQL = f"""
+INSERT INTO statements_turn ({", ".join(TURN_COLUMNS)}, search_vector)
+SELECT {", ".join(TURN_COLUMNS)},
+    to_tsvector(config, left(text, {INDEXED_CHARACTERS}))
+FROM unnest(
+    %s::bigint[], %s::integer[], %s::text[], %s::text[], %s::text[],
+    %s::bigint[], %s::text[], %s::regconfig[]
+) AS t({", ".join(TURN_COLUMNS)}, config)
+"""
+
+
+def insert_turns(rows):
+    """Write turns, given as (``TURN_COLUMNS`` values..., language) tuples.
+
+    On PostgreSQL, one statement a batch with the turns' search vectors
+    computed as they are written (building a ``Turn`` and compiling its
+    INSERT took more of Python's time than parsing the transcript).
+    """
+    if not rows:
+        return
+    if not full_text_search_available():
+        Turn.objects.bulk_create(
+            Turn(**dict(zip(TURN_COLUMNS, row[:-1], strict=True))) for row in rows
+        )
+        return
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    columns[-1] = [config_for(language) for language in columns[-1]]
+    with connection.cursor() as cursor:
+        cursor.execute(INSERT_TURNS_SQL, columns)
 
 
 def fast_commits():
@@ -246,24 +368,35 @@ class Importer:
         return self.summary
 
     def _run(self, stream, progress):
-        with SearchIndexer() as indexer:
+        with SearchIndexer() as indexer, BatchWriter(self, indexer) as writer:
             batch = []
-            for item in map(self._with_media, read_records(stream)):
+            for item in map(self._prepared, read_records(stream)):
                 if isinstance(item, LineError):
                     self.summary.errors.append(item)
                     continue
                 batch.append(item)
                 if len(batch) >= self.batch_size:
-                    indexer.refresh(self._import(batch))
+                    writer.write(batch, progress)
                     batch = []
-                    if progress:
-                        progress(self.summary)
             if batch:
-                indexer.refresh(self._import(batch))
+                writer.write(batch)
         refresh_statistics()
         retire_pages()
         if progress:
             progress(self.summary)
+
+    def _prepared(self, item):
+        """The record with its files in the library and its transcript parsed.
+
+        Parsing needs no database: it is done while the batch before is
+        written (``BatchWriter``), for lines found already imported too.
+        """
+        item = self._with_media(item)
+        if not isinstance(item, LineError) and item.kind in KINDS_WITH_TURNS:
+            item.transcript = transcripts.parse(
+                item.body, speakers=item.speakers or None
+            )
+        return item
 
     def _with_media(self, item):
         """The record with its files in the library, or the line's error.
@@ -445,7 +578,9 @@ class Importer:
         turns = []
         body = record.body
         if record.kind in KINDS_WITH_TURNS:
-            parsed = transcripts.parse(body, speakers=record.speakers or None)
+            parsed = getattr(record, "transcript", None) or transcripts.parse(
+                body, speakers=record.speakers or None
+            )
             if parsed.turns:
                 body = "\n\n".join(parsed.opening)
                 turns = parsed.turns
@@ -490,7 +625,7 @@ class Importer:
                 )
                 for name in record.tags
             ]
-            turns += build_turns(statement, parsed_turns, speakers, self.speakers)
+            turns += self._turn_rows(statement, parsed_turns, speakers)
             image_links += [
                 StatementImage(statement=statement, image=image, position=position)
                 for position, image in enumerate(record.library_images or [])
@@ -503,9 +638,31 @@ class Importer:
             ]
         StatementSpeaker.objects.bulk_create(links)
         Statement.topics.through.objects.bulk_create(topic_links)
-        Turn.objects.bulk_create(turns)
+        insert_turns(turns)
         StatementImage.objects.bulk_create(image_links)
         StatementDocument.objects.bulk_create(document_links)
+
+    def _turn_rows(self, statement, parsed_turns, speakers):
+        """The turns' rows for ``insert_turns``, as ``services.make_turn``
+        makes a turn: answers linked to known speakers."""
+        rows = []
+        for position, turn in enumerate(parsed_turns, start=1):
+            speaker = None
+            if turn.role == Turn.Role.ANSWER and turn.speaker:
+                speaker = self.speakers.resolve(turn.speaker, speakers)
+            rows.append(
+                (
+                    statement.id,
+                    position,
+                    turn.role,
+                    turn.label,
+                    turn.note or "",
+                    speaker and speaker.id,
+                    "\n\n".join(turn.paragraphs),
+                    statement.language,
+                )
+            )
+        return rows
 
     def _differs(self, statement, record):
         """Whether the record's content differs from the stored statement's."""

@@ -251,6 +251,14 @@ class Statement(models.Model):
                 fields=["featured", "status", "-published_at"],
                 name="statement_featured_idx",
             ),
+            # The next scheduled publication (``next_publication``), looked
+            # for by every save and by each batch of an import: without it,
+            # a read of the whole table each time.
+            models.Index(
+                fields=["published_at"],
+                condition=models.Q(status="published"),
+                name="statement_schedule_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -161,6 +161,14 @@ def refresh_search_vectors(statement_ids):
         _refresh("s.id = ANY(%s)", [list(statement_ids)])
 
 
+def refresh_statement_vectors(statement_ids):
+    """The statements' vectors alone, from their turns' stored vectors."""
+    if full_text_search_available() and statement_ids:
+        sql = REFRESH_STATEMENTS_SQL.format(statements="s.id = ANY(%s)")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(statement_ids)])
+
+
 def refresh_missing_search_vectors():
     if full_text_search_available():
         _refresh("s.search_vector IS NULL")

@@ -67,21 +67,6 @@ def make_turn(statement, position, turn, speaker):
     )
 
 
-def build_turns(statement, parsed_turns, speakers, resolver):
-    """Unsaved ``Turn`` rows for parsed turns; answers linked to known speakers."""
-    return [
-        make_turn(
-            statement,
-            position,
-            turn,
-            resolver.resolve(turn.speaker, speakers)
-            if turn.role == Turn.Role.ANSWER and turn.speaker
-            else None,
-        )
-        for position, turn in enumerate(parsed_turns, start=1)
-    ]
-
-
 def propose_turns(statement):
     """The pasted transcript awaiting confirmation, one proposed row a paragraph."""
     speakers = [speaker.name for speaker in statement.ordered_speakers]

@@ -1,18 +1,18 @@
 import pytest
 
-from statements.models import Turn
+from statements import importing
 
 
 @pytest.fixture
 def interrupt_on_the_second_batch(monkeypatch):
     """The operator's Ctrl-C while an import writes its second batch's turns."""
-    real_bulk_create = Turn.objects.bulk_create
+    real_insert_turns = importing.insert_turns
     calls = []
 
-    def fail_on_the_second_batch(objs, *args, **kwargs):
-        calls.append(len(objs))
+    def fail_on_the_second_batch(rows):
+        calls.append(len(rows))
         if len(calls) == 2:
             raise KeyboardInterrupt
-        return real_bulk_create(objs, *args, **kwargs)
+        return real_insert_turns(rows)
 
-    monkeypatch.setattr(Turn.objects, "bulk_create", fail_on_the_second_batch)
+    monkeypatch.setattr(importing, "insert_turns", fail_on_the_second_batch)

@@ -96,7 +96,7 @@ def test_an_import_builds_the_indexes_a_killed_import_left_out():
 def test_the_importing_connection_takes_the_refreshes_left_waiting(monkeypatch):
     from statements import importing
 
-    real_refresh = importing.refresh_search_vectors
+    real_refresh = importing.refresh_statement_vectors
     release, taken = threading.Event(), []
 
     def refresh(statement_ids):
@@ -107,9 +107,32 @@ def test_the_importing_connection_takes_the_refreshes_left_waiting(monkeypatch):
             release.wait(timeout=10)
         real_refresh(statement_ids)
 
-    monkeypatch.setattr(importing, "refresh_search_vectors", refresh)
+    monkeypatch.setattr(importing, "refresh_statement_vectors", refresh)
     Importer(batch_size=2).run(lines(5))
 
     assert taken
     assert not Turn.objects.filter(search_vector=None).exists()
     assert read_only_indexes() == READ_ONLY
+
+
+def test_the_next_publication_is_found_through_its_index_while_an_import_runs():
+    from statements.importing import drop_reading_indexes
+
+    drop_reading_indexes()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute(
+                "EXPLAIN SELECT published_at FROM statements_statement "
+                "WHERE status = 'published' AND published_at > now() "
+                "ORDER BY published_at LIMIT 1"
+            )
+            plan = "\n".join(row for (row,) in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "statement_schedule_idx" in plan
+    # The indexes built at the end had more memory, for that session only.
+    memory = setting("maintenance_work_mem")
+    Importer(batch_size=2).run(lines(1))
+    assert read_only_indexes() == READ_ONLY
+    assert setting("maintenance_work_mem") == memory

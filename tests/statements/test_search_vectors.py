@@ -1,13 +1,17 @@
 """Stored search vectors (PostgreSQL): each turn's text parsed once, in its
 statement's language, and the statement's vector built from its turns'."""
 
+import io
+import json
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone, translation
 
+from statements.importing import Importer
 from statements.models import Statement, Turn
-from statements.search import turn_matches
+from statements.search import refresh_search_vectors, turn_matches
 
 pytestmark = [
     pytest.mark.django_db,
@@ -107,3 +111,58 @@ def test_the_migration_fills_the_vectors_of_turns_already_stored():
 
     turn = Turn.objects.get()
     assert lexemes(turn.search_vector) == {"санкц"}
+
+
+def test_imported_turns_get_the_vectors_a_refresh_gives_them():
+    """The importer parses each turn as it writes it, in its statement's
+    language; a refresh of the imported statements changes nothing."""
+    body = (
+        "{opening}\n\nQuestion: {question}\n\nSergey Lavrov: {answer}\n\n"
+        "Question: {question}\n\nSergey Lavrov: {answer}"
+    )
+    lines = [
+        {
+            "title": "Ответы на вопросы",
+            "slug": "ru-transcript",
+            "language": "ru",
+            "kind": "transcript",
+            "speakers": ["Sergey Lavrov"],
+            "published": "2021-11-10T18:00:00+00:00",
+            "body": body.format(
+                opening="Вступительное слово.",
+                question="А санкции?",
+                answer="Мы говорили о санкциях.",
+            ),
+        },
+        {
+            "title": "Answers to questions",
+            "slug": "en-transcript",
+            "kind": "briefing",
+            "published": "2021-11-11T18:00:00+00:00",
+            "body": body.format(
+                opening="Opening remarks.",
+                question="And the grain deal?",
+                answer="Exports of grain continue.",
+            ),
+        },
+    ]
+    stream = io.BytesIO("".join(json.dumps(line) + "\n" for line in lines).encode())
+    Importer(create_speakers=True).run(stream)
+
+    def vectors():
+        return {
+            "turns": list(
+                Turn.objects.order_by("pk").values_list("pk", "search_vector")
+            ),
+            "statements": list(
+                Statement.objects.order_by("pk").values_list("pk", "search_vector")
+            ),
+        }
+
+    imported = vectors()
+    refresh_search_vectors(Statement.objects.values_list("pk", flat=True))
+
+    assert Turn.objects.count() == 8
+    answer = Turn.objects.filter(statement__language="ru", role="answer").first()
+    assert "санкц" in lexemes(answer.search_vector)
+    assert imported == vectors()
