@@ -240,8 +240,8 @@ def is_greeting(paragraph: str) -> bool:
 def lead_paragraph(text: str) -> str:
     """The first paragraph of substance: greetings skipped, unless that is all."""
     paragraphs = split_paragraphs(text)
-    substance = [paragraph for paragraph in paragraphs if not is_greeting(paragraph)]
-    return (substance or paragraphs or [""])[0]
+    substance = (paragraph for paragraph in paragraphs if not is_greeting(paragraph))
+    return next(substance, paragraphs[0] if paragraphs else "")
 
 
 def speaker_key(name: str) -> str:

@@ -5,6 +5,7 @@ import pytest
 from statements.transcripts import (
     Transcript,
     Turn,
+    lead_paragraph,
     match_speaker,
     parse,
     render,
@@ -635,3 +636,25 @@ def test_russian_labels_with_initials(speakers: list[str] | None) -> None:
         ("answer", answer, None, 1),
     ]
     assert transcript.ambiguous == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        (
+            "Ladies and gentlemen,\n\nGood afternoon,\n\nThe talks.\n\nMore.",
+            "The talks.",
+        ),
+        ("The talks.\n\nLadies and gentlemen,", "The talks."),
+        (
+            "Ladies and gentlemen,\n\nGood afternoon, colleagues,",
+            "Ladies and gentlemen,",
+        ),
+        ("\n\n  \n", ""),
+        ("", ""),
+    ],
+)
+def test_the_lead_is_the_first_paragraph_that_does_more_than_greet(
+    text: str, lead: str
+) -> None:
+    assert lead_paragraph(text) == lead
