@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from statements.importing import READING_INDEXES, Importer
-from statements.models import Turn
+from statements.models import Statement, Turn
 from statements.search import SEARCH_INDEXES
 
 READ_ONLY = sorted(
@@ -113,6 +113,30 @@ def test_the_importing_connection_takes_the_refreshes_left_waiting(monkeypatch):
     assert taken
     assert not Turn.objects.filter(search_vector=None).exists()
     assert read_only_indexes() == READ_ONLY
+
+
+def test_new_statements_are_written_as_one_array_per_column():
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from statements.importing import insert_statements
+
+    statements = [
+        Statement(
+            title=f"Comment {n}", slug=f"comment-{n}", published_at=timezone.now()
+        )
+        for n in range(3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        insert_statements(statements)
+
+    [insert] = [query["sql"] for query in queries.captured_queries]
+    assert "UNNEST(" in insert
+    stored = Statement.objects.order_by("pk").values_list("pk", "slug", "created_at")
+    assert [(pk, slug) for pk, slug, _ in stored] == [
+        (statement.pk, statement.slug) for statement in statements
+    ]
+    assert all(created_at for _, _, created_at in stored)
 
 
 def test_the_next_publication_is_found_through_its_index_while_an_import_runs():
