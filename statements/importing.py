@@ -28,6 +28,7 @@ from .exchange import LineError, read_records
 from .models import Statement, StatementSpeaker, Topic, Turn
 from .search import (
     INDEXED_CHARACTERS,
+    SEARCH_INDEXES,
     build_search_indexes,
     config_for,
     drop_search_indexes,
@@ -134,17 +135,28 @@ class SearchIndexer:
                     if not job.cancel():
                         break
                     refresh_statement_vectors(statement_ids)
-                self._executor.submit(connection.close)
-                self._executor.shutdown(wait=True)
                 for job, _ in self._pending:
                     if not job.cancelled():
                         job.result()
             refresh_missing_search_vectors()
         finally:
-            if self._indexes_later:
-                with index_build_memory():
-                    build_search_indexes()
-                    build_reading_indexes()
+            try:
+                if self._indexes_later:
+                    self._build_indexes()
+            finally:
+                if self._background:
+                    self._executor.submit(connection.close)
+                    self._executor.shutdown(wait=True)
+
+    def _build_indexes(self):
+        """The missing indexes, two at a time: the statements' vectors' (two
+        thirds of the time for 100,000 statements; GIN indexes are built by
+        one process) on the second connection, the others on this one."""
+        largest = self._executor.submit(build_indexes, [LARGEST_INDEX])
+        build_indexes(
+            [name for name in SEARCH_INDEXES if name != LARGEST_INDEX], reading=True
+        )
+        largest.result()
 
 
 class BatchWriter:
@@ -205,6 +217,8 @@ class BatchWriter:
 # the next scheduled publication's, which each batch's ``retire_pages`` reads.
 READING_INDEXES = (Statement, Turn)
 KEPT_INDEXES = frozenset({"statement_schedule_idx"})
+# Built on a connection of its own while the others are built (``SearchIndexer``).
+LARGEST_INDEX = "statement_search_idx"
 # For the index builds at the end of an import into an empty archive, in
 # its session only (PostgreSQL's default is 64 MB).
 INDEX_BUILD_MEMORY = "512MB"
@@ -231,6 +245,15 @@ def index_build_memory():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET maintenance_work_mem")
+
+
+def build_indexes(search_indexes, reading=False):
+    """Build the missing ones of ``search_indexes``, and of the reading
+    indexes if ``reading``, with more memory."""
+    with index_build_memory():
+        build_search_indexes(search_indexes)
+        if reading:
+            build_reading_indexes()
 
 
 def build_reading_indexes():

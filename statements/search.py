@@ -141,16 +141,17 @@ def drop_search_indexes():
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
-def build_search_indexes():
-    """Build those of the vectors' GIN indexes that are missing."""
+def build_search_indexes(names=tuple(SEARCH_INDEXES)):
+    """Build those of the vectors' GIN indexes (of ``names``) that are missing."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)",
-            [list(SEARCH_INDEXES)],
+            [list(names)],
         )
         existing = {name for (name,) in cursor.fetchall()}
-        for name, table in SEARCH_INDEXES.items():
+        for name in names:
             if name not in existing:
+                table = SEARCH_INDEXES[name]
                 cursor.execute(
                     f"CREATE INDEX {name} ON {table} USING gin (search_vector)"
                 )

@@ -115,6 +115,35 @@ def test_the_importing_connection_takes_the_refreshes_left_waiting(monkeypatch):
     assert read_only_indexes() == READ_ONLY
 
 
+def test_the_statements_vector_index_is_built_beside_the_others(monkeypatch):
+    """The largest index, the statements' vectors', is built on the second
+    connection while the importing one builds the rest."""
+    from statements import importing
+
+    real_build = importing.build_search_indexes
+    others_started, built_in_main_thread = threading.Event(), {}
+
+    def build(names):
+        for name in names:
+            built_in_main_thread[name] = (
+                threading.current_thread() is threading.main_thread()
+            )
+        if importing.LARGEST_INDEX in names:
+            assert others_started.wait(timeout=10), "built one after the other"
+        else:
+            others_started.set()
+        real_build(names)
+
+    monkeypatch.setattr(importing, "build_search_indexes", build)
+    Importer(batch_size=2).run(lines(3))
+
+    assert built_in_main_thread == {
+        "statement_search_idx": False,
+        "turn_search_vector_idx": True,
+    }
+    assert read_only_indexes() == READ_ONLY
+
+
 def test_new_statements_are_written_as_one_array_per_column():
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
