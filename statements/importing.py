@@ -695,12 +695,20 @@ class Importer:
 
     def _turn_rows(self, statement, parsed_turns, speakers):
         """The turns' rows for ``insert_turns``, as ``services.make_turn``
-        makes a turn: answers linked to known speakers."""
+        makes a turn: answers linked to known speakers (each name resolved
+        once: a transcript names the same few speakers turn after turn)."""
+        answered = Turn.Role.ANSWER
+        answered_by = {
+            name: self.speakers.resolve(name, speakers)
+            for name in dict.fromkeys(
+                turn.speaker
+                for turn in parsed_turns
+                if turn.role == answered and turn.speaker
+            )
+        }
         rows = []
         for position, turn in enumerate(parsed_turns, start=1):
-            speaker = None
-            if turn.role == Turn.Role.ANSWER and turn.speaker:
-                speaker = self.speakers.resolve(turn.speaker, speakers)
+            speaker = answered_by.get(turn.speaker) if turn.role == answered else None
             rows.append(
                 (
                     statement.id,
