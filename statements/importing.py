@@ -25,7 +25,7 @@ from library.models import StatementDocument, StatementImage
 
 from . import history, transcripts
 from .exchange import LineError, read_records
-from .models import Statement, StatementSpeaker, Topic, Turn
+from .models import Statement, StatementSpeaker, Topic, Turn, new_translation_keys
 from .search import (
     INDEXED_CHARACTERS,
     SEARCH_INDEXES,
@@ -505,8 +505,10 @@ class Importer:
             )
             for record in records:
                 self._sort(record, existing, result)
+            keys = new_translation_keys(len(result.new))
             created = [
-                self._build(Statement(slug=slug), record) for record, slug in result.new
+                self._build(Statement(slug=slug, translation_key=key), record)
+                for (record, slug), key in zip(result.new, keys, strict=True)
             ]
             insert_statements(created)
             updated = self._update(result.changed)

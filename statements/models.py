@@ -1,3 +1,4 @@
+import os
 import uuid
 
 from django.conf import settings
@@ -114,7 +115,21 @@ class TextSnapshot(models.Model):
 
 
 def new_translation_key():
-    return uuid.uuid4().hex
+    return new_translation_keys(1)[0]
+
+
+def new_translation_keys(count):
+    """``count`` random keys (UUID4s), from one read of the system's randomness.
+
+    One read per key (``uuid4``) cost an import's writer thread 4% of its
+    time: each read lets go of Python's lock, and getting it back waits for
+    the thread parsing the next batch.
+    """
+    randomness = os.urandom(16 * count)
+    return [
+        uuid.UUID(bytes=randomness[start : start + 16], version=4).hex
+        for start in range(0, 16 * count, 16)
+    ]
 
 
 class Statement(models.Model):

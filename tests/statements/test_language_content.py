@@ -3,13 +3,21 @@
 import contextlib
 import io
 import json
+import uuid
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from statements.models import Speaker, Statement, StatementSpeaker, Topic
+from statements.models import (
+    Speaker,
+    Statement,
+    StatementSpeaker,
+    Topic,
+    new_translation_key,
+    new_translation_keys,
+)
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
@@ -107,6 +115,14 @@ def test_a_line_without_the_new_fields_is_english_with_a_key_of_its_own(tmp_path
     first, second = Statement.objects.order_by("title")
     assert first.language == second.language == "en"
     assert first.translation_key and first.translation_key != second.translation_key
+
+
+def test_translation_keys_are_distinct_random_uuids():
+    keys = [*new_translation_keys(500), new_translation_key()]
+
+    assert len(set(keys)) == len(keys)
+    assert all(uuid.UUID(hex=key).version == 4 for key in keys)
+    assert all(key == uuid.UUID(hex=key).hex for key in keys)
 
 
 def test_two_lines_for_one_version_or_an_unknown_language_are_refused(tmp_path):
