@@ -321,7 +321,8 @@ def insert_statements(statements):
     one Django's PostgreSQL backend cannot put in an array, so with it
     ``bulk_create`` wrote a placeholder per value instead of one array per
     column (``INSERT ... SELECT FROM unnest()``): 30% of the writer thread's
-    Python time.
+    Python time. ``QuerySet._insert`` is the insert ``bulk_create`` runs, given
+    the columns.
     """
     if not statements:
         return
