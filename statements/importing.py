@@ -145,7 +145,7 @@ class SearchIndexer:
                     self._build_indexes()
             finally:
                 if self._background:
-                    self._executor.submit(connection.close)
+                    self._executor.submit(close_connection)
                     self._executor.shutdown(wait=True)
 
     def _build_indexes(self):
@@ -208,7 +208,7 @@ class BatchWriter:
         finally:
             # A batch being written when the import stopped is finished (or
             # rolled back) before the indexer refreshes what is missing.
-            self._executor.submit(connection.close)
+            self._executor.submit(close_connection)
             self._executor.shutdown(wait=True)
 
 
@@ -341,6 +341,17 @@ def insert_statements(statements):
         statement.pk = pk
         statement._state.adding = False
         statement._state.db = connection.alias
+
+
+def close_connection():
+    """Close the calling thread's own connection (each thread has one).
+
+    Submitted to a thread as ``connection.close``, the method was looked up
+    in the submitting thread, so it was that thread's connection's: Django
+    refused to close it from another thread, and the thread's own stayed
+    open.
+    """
+    connection.close()
 
 
 def fast_commits():

@@ -1,9 +1,11 @@
 """An import into an empty archive builds the vectors' indexes once, at the end
 (PostgreSQL): whatever happens, they are there afterwards and searches use them."""
 
+import contextlib
 import io
 import json
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -166,6 +168,35 @@ def test_new_statements_are_written_as_one_array_per_column():
         (statement.pk, statement.slug) for statement in statements
     ]
     assert all(created_at for _, _, created_at in stored)
+
+
+def sessions_opened_since(started):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_start >= %s",
+            [started],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("interrupted", [False, True])
+def test_the_imports_own_connections_are_closed_when_it_ends(interrupted, request):
+    if interrupted:
+        request.getfixturevalue("interrupt_on_the_second_batch")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT clock_timestamp()")
+        started = cursor.fetchone()[0]
+
+    with contextlib.suppress(KeyboardInterrupt):
+        Importer(batch_size=2).run(lines(5))
+
+    # A closed session leaves pg_stat_activity as its process ends.
+    for _ in range(50):
+        if not sessions_opened_since(started):
+            break
+        time.sleep(0.1)
+    assert sessions_opened_since(started) == 0
 
 
 def test_the_next_publication_is_found_through_its_index_while_an_import_runs():
