@@ -1,17 +1,15 @@
 import datetime
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone, translation
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-# A time no statement has: where a query compiled once puts the time of each
-# run (see ``public_names``).
-COMPILED_AT = datetime.datetime(1, 1, 1, 0, 0, 0, 123457, tzinfo=datetime.UTC)
+from embassy.compiled import CompiledQuery
 
-# The public names' SQL, by model, language and database: compiled once.
-_public_names_sql = {}
+# The public names' queries, by model and language: compiled once.
+_public_names_queries = {}
 
 
 class PublicNamesQuerySet(models.QuerySet):
@@ -36,29 +34,28 @@ class PublicNamesQuerySet(models.QuerySet):
 
         Every list page read without the cache asks this in the same shape,
         and Django built and compiled its query each time: 1.9 ms of CPU for
-        the speakers. So its SQL is compiled once per process and run with
-        the time of each request (0.14 ms). The name is chosen in SQL, as
+        the speakers. So it is compiled once per process and run with the
+        time of each request (0.14 ms). The name is chosen in SQL, as
         modeltranslation would choose it: the language's, else its fallback's.
         """
-        key = (self.model, language, self.db)
-        if key not in _public_names_sql:
+        key = (self.model, language)
+        if key not in _public_names_queries:
             names = [
                 NullIf(F(build_localized_fieldname("name", code)), Value(""))
                 for code in resolution_order(language)
             ]
-            compiled = (
-                self.rewrite(False)
-                .with_public_statements(language, now=COMPILED_AT)
-                .order_by(build_localized_fieldname("name", language))
-                .values_list(
-                    "slug", Coalesce(*names, Value(""), output_field=CharField())
-                )
+            _public_names_queries[key] = CompiledQuery(
+                lambda now: (
+                    self.model.objects.rewrite(False)
+                    .with_public_statements(language, now=now)
+                    .order_by(build_localized_fieldname("name", language))
+                    .values_list(
+                        "slug", Coalesce(*names, Value(""), output_field=CharField())
+                    )
+                ),
+                now=datetime.datetime,
             )
-            _public_names_sql[key] = with_time_at_each_run(compiled)
-        sql, params = _public_names_sql[key]()
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+        return _public_names_queries[key](self.db, now=timezone.now())
 
     def with_public_statement_counts(self, language):
         """Those of public statements in ``language``, with ``public_statements``."""
@@ -227,22 +224,3 @@ class StatementQuerySet(models.QuerySet):
             Q(published_at__lt=statement.published_at)
             | same_time & Q(id__lt=statement.id)
         ).order_by("-published_at", "-id")
-
-
-def with_time_at_each_run(queryset):
-    """A function giving ``queryset``'s SQL and parameters, with the current
-    time where it was built with ``COMPILED_AT``."""
-    sql, params = queryset.query.sql_with_params()
-    adapt = connections[queryset.db].ops.adapt_datetimefield_value
-    compiled_at = adapt(COMPILED_AT)
-    at = [index for index, value in enumerate(params) if value == compiled_at]
-    if not at:
-        raise ValueError("the queryset was not built with COMPILED_AT")
-
-    def sql_now():
-        now = adapt(timezone.now())
-        return sql, [
-            now if index in at else value for index, value in enumerate(params)
-        ]
-
-    return sql_now
