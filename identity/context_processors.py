@@ -1,9 +1,14 @@
 from django.db import DatabaseError
 
+from embassy.compiled import CompiledQuery
 from embassy.pagecache.memo import memo
 
 from .models import SiteIdentity
 
+# Every page reads it, in the same shape: compiled once.
+SAVED_IDENTITY = CompiledQuery(
+    lambda: SiteIdentity.objects.select_related("emblem").order_by("pk")[:1]
+)
 # The identity last read, for pages drawn while the database cannot answer.
 _last_known = {"identity": None}
 
@@ -13,9 +18,7 @@ def current_identity():
     the content changes."""
     identity = memo(
         "site-identity",
-        lambda: (
-            SiteIdentity.objects.select_related("emblem").first() or SiteIdentity(pk=1)
-        ),
+        lambda: (SAVED_IDENTITY() or [SiteIdentity(pk=1)])[0],
     )
     _last_known["identity"] = identity
     return identity
