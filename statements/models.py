@@ -11,7 +11,13 @@ from modeltranslation.utils import build_localized_fieldname
 from simple_history.models import HistoricalRecords
 
 from . import transcripts
-from .querysets import SpeakerQuerySet, StatementQuerySet, TopicQuerySet
+from .querysets import (
+    SpeakerQuerySet,
+    StatementQuerySet,
+    TopicQuerySet,
+    lead_image_of_listing,
+    speakers_of_listing,
+)
 from .slugs import name_slug, statement_slug, unique_slug
 from .transcripts import lead_paragraph, speaker_key, split_paragraphs
 
@@ -375,10 +381,10 @@ class Statement(models.Model):
 
     @property
     def lead_image(self):
-        """The gallery's first picture, or None (prefetched by ``for_listing()``)."""
-        links = getattr(self, "lead_image_links", None)
-        if links is None:
-            links = self.image_links.all()[:1]
+        """The gallery's first picture, or None (read by ``for_listing()``)."""
+        if "listed_lead_image" in self.__dict__:
+            return lead_image_of_listing(self._state.db, self.listed_lead_image)
+        links = self.image_links.all()[:1]
         return links[0].image if links else None
 
     @property
@@ -387,9 +393,13 @@ class Statement(models.Model):
 
     @property
     def ordered_speakers(self):
-        """Speakers in the editor's order: prefetched by ``with_speakers()``, or
-        from the links (prefetched or not)."""
+        """Speakers in the editor's order: prefetched by ``with_speakers()``, read
+        by ``for_listing()``, or from the links (prefetched or not)."""
         prefetched = getattr(self, "speakers_in_order", None)
+        if prefetched is None and "listed_speakers" in self.__dict__:
+            prefetched = self.speakers_in_order = speakers_of_listing(
+                self._state.db, self.listed_speakers
+            )
         if prefetched is not None:
             return prefetched
         return [link.speaker for link in self.statement_speakers.all()]

@@ -51,12 +51,12 @@ class ArchivePaginator(Paginator):
     fetching just those rows, so page 2,000 costs little more than page 1.
 
     Matches are counted exactly up to ``exact_count_limit`` (and their keys
-    kept, in order, so their pages need no query for them, and read their
-    rows by key from ``rows``, without the filters again); past it, on
+    kept, in order, so their pages need no query for them); past it, on
     PostgreSQL, the count is the query planner's estimate (``estimated`` is
     set, and pages say "about"), so a count never reads every match, and
     whether a next page exists is found by asking for one more row. Either
-    way the count is cached per filter until the content changes.
+    way the count is cached per filter until the content changes. A page's
+    rows are ``rows(keys)`` if given, without the filters again.
     """
 
     exact_count_limit = 1000
@@ -70,7 +70,7 @@ class ArchivePaginator(Paginator):
         # Past an estimate, what reading a page proved: at least so many
         # matches, or exactly so many (the last page).
         self.seen_at_least, self.proven_count = 0, None
-        # Where to read the rows of keys known to match, without the filters.
+        # How to read the rows of keys known to match, in their order.
         self.rows = rows
         super().__init__(*args, **kwargs)
 
@@ -153,15 +153,15 @@ class ArchivePaginator(Paginator):
         if not self.estimated and top + self.orphans >= self.count:
             top = self.count
         keys = self._matches[2]
-        rows = self.object_list
         if keys is None:
             keys = self.object_list.values_list("pk", flat=True)
-        elif self.rows is not None:
-            rows = self.rows
         ids = list(keys[bottom : top + 1])
         if not ids and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
-        rows = list(rows.filter(pk__in=ids[: self.per_page]))
+        if self.rows is not None:
+            rows = self.rows(ids[: self.per_page])
+        else:
+            rows = list(self.object_list.filter(pk__in=ids[: self.per_page]))
         page = ArchivePage(rows, number, self)
         page.more = len(ids) > self.per_page
         if self.estimated:

@@ -1,9 +1,10 @@
+import datetime
 import json
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from embassy.compiled import CompiledQuery
 from identity.context_processors import identity_of
 from identity.languages import language_tag
 
@@ -22,6 +24,34 @@ from .filters import StatementFilter
 from .models import Speaker, Statement, Topic
 from .pagination import ArchivePaginator
 from .search import attach_snippets
+
+LIST_PAGE_SIZE = 20
+LATEST_ON_HOME = 10
+
+# The rows of a list page, by their keys, and the latest statements on the
+# home page: the same queries on every page, compiled once (CompiledQuery).
+LISTED_BY_KEY = CompiledQuery(
+    lambda now, language, keys: (
+        Statement.objects.published(now)
+        .in_language(language)
+        .for_listing()
+        .filter(pk__in=keys)
+    ),
+    now=datetime.datetime,
+    language=str,
+    keys=[int] * LIST_PAGE_SIZE,
+)
+LATEST = CompiledQuery(
+    lambda now, language, featured: (
+        Statement.objects.published(now)
+        .in_language(language)
+        .for_listing()
+        .exclude(pk=featured)[:LATEST_ON_HOME]
+    ),
+    now=datetime.datetime,
+    language=str,
+    featured=int,
+)
 
 # JSON in a <script> element must not be able to close it or open a comment.
 JSON_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
@@ -59,31 +89,31 @@ class PageMetaMixin:
 
 class HomeView(PageMetaMixin, TemplateView):
     template_name = "statements/home.html"
-    latest_count = 10
 
     def get_context_data(self, **kwargs):
-        published = Statement.objects.published().in_current_language()
-        featured = published.filter(featured=True).with_turns().with_media().first()
-        latest = published.for_listing()
-        if featured is not None:
-            latest = latest.exclude(pk=featured.pk)
-        return super().get_context_data(
-            featured=featured, latest=latest[: self.latest_count], **kwargs
+        now, language = timezone.now(), translation.get_language()
+        featured = (
+            Statement.objects.published(now)
+            .in_language(language)
+            .filter(featured=True)
+            .with_turns()
+            .with_media()
+            .first()
         )
+        featured_key = featured.pk if featured is not None else 0  # none has 0
+        latest = LATEST(now=now, language=language, featured=featured_key)
+        return super().get_context_data(featured=featured, latest=latest, **kwargs)
 
 
 class StatementListView(PageMetaMixin, FilterView):
     filterset_class = StatementFilter
     template_name = "statements/statement_list.html"
-    paginate_by = 20
+    paginate_by = LIST_PAGE_SIZE
     paginator_class = ArchivePaginator
     strict = True
 
-    def listing(self):
-        return Statement.objects.published().in_current_language().for_listing()
-
     def get_queryset(self):
-        return self.listing()
+        return Statement.objects.published().in_current_language()
 
     def get(self, request, *args, **kwargs):
         """The list; a valid query in another form is sent to its one address.
@@ -127,9 +157,22 @@ class StatementListView(PageMetaMixin, FilterView):
             queryset,
             per_page,
             count_key=f"matches:{self.request.path}?{filters}",
-            rows=self.listing(),
+            rows=self.page_rows,
             **kwargs,
         )
+
+    def page_rows(self, keys):
+        """The rows of a page's keys, in their order, with what a list item
+        shows: by the compiled query, unless the matches carry values of their
+        own (a search's rank, where the speaker said it)."""
+        if self.object_list.query.annotations:
+            rows = self.object_list.for_listing().filter(pk__in=keys)
+        else:
+            rows = LISTED_BY_KEY(
+                now=timezone.now(), language=translation.get_language(), keys=keys
+            )
+        by_key = {row.pk: row for row in rows}
+        return [by_key[key] for key in keys if key in by_key]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 
 from identity.models import SiteIdentity
 from library.models import Image
+from statements.models import Statement, StatementSpeaker
 
 from .conftest import jpeg, link
 
@@ -257,3 +258,36 @@ def test_the_emblem_shows_in_every_pages_header(client, make_image, make_stateme
         emblem = soup(client, url).select_one("header .site-name .site-emblem img")
         assert emblem["alt"] == "Embassy emblem"
         assert (emblem["width"], emblem["height"]) == ("400", "400")
+
+
+def test_a_listings_rows_carry_their_speakers_and_lead_picture(
+    illustrated, make_statement, make_speaker, django_assert_num_queries
+):
+    makei, lavrov = make_speaker("Vladimir Makei"), make_speaker("Sergey Lavrov")
+    StatementSpeaker.objects.create(statement=illustrated, speaker=makei, position=1)
+    StatementSpeaker.objects.create(statement=illustrated, speaker=lavrov, position=0)
+    bare = make_statement(title="No pictures, no speakers")
+
+    with django_assert_num_queries(1):
+        rows = {
+            statement.pk: (statement.ordered_speakers, statement.lead_image)
+            for statement in Statement.objects.for_listing()
+        }
+        speakers, picture = rows[illustrated.pk]
+        assert [(s.name, s.get_absolute_url()) for s in speakers] == [
+            ("Sergey Lavrov", "/speakers/sergey-lavrov/"),
+            ("Vladimir Makei", "/speakers/vladimir-makei/"),
+        ]
+        assert rows[bare.pk] == ([], None)
+
+    lead = Image.objects.get(alt="Two ministers at the podium")
+    assert (picture.pk, picture.alt, picture.width, picture.height) == (
+        lead.pk,
+        lead.alt,
+        lead.width,
+        lead.height,
+    )
+    assert (picture.thumbnail_src, picture.largest) == (
+        lead.thumbnail_src,
+        lead.largest,
+    )
