@@ -1,4 +1,5 @@
 import datetime
+import html
 
 import django_filters
 from django import forms
@@ -50,10 +51,12 @@ class Select(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
         # One f-string per option: format_html for each of the 150 options
-        # cost 0.3 ms more a page.
+        # cost 0.3 ms more a page, and Django's escape() (lazy strings, safe
+        # strings) 0.85 ms against 0.2 ms for the standard library's.
         options = "".join(
-            f'\n  <option value="{escape(choice)}"'
-            f"{' selected' if str(choice) in selected else ''}>{escape(label)}</option>"
+            f'\n  <option value="{html.escape(str(choice))}"'
+            f"{' selected' if str(choice) in selected else ''}>"
+            f"{html.escape(str(label))}</option>"
             for choice, label in self.choices
         )
         return format_html(
