@@ -53,6 +53,35 @@ LATEST = CompiledQuery(
     featured=int,
 )
 
+
+def neighbour(direction):
+    """The statement next to one in the page's language, newer or older."""
+
+    def build(now, language, at, key):
+        here = Statement(published_at=at, id=key)
+        statements = Statement.objects.published(now).in_language(language)
+        return getattr(statements.only("title", "slug", "language"), direction)(here)[
+            :1
+        ]
+
+    return CompiledQuery(
+        build, now=datetime.datetime, language=str, at=datetime.datetime, key=int
+    )
+
+
+# A statement page's links to its neighbours and its other languages' versions.
+NEWER, OLDER = neighbour("newer_than"), neighbour("older_than")
+VERSIONS = CompiledQuery(
+    lambda now, translation_key, key: (
+        Statement.objects.published(now)
+        .versions_of(Statement(id=key, translation_key=translation_key))
+        .only("slug", "language")
+    ),
+    now=datetime.datetime,
+    translation_key=str,
+    key=int,
+)
+
 # JSON in a <script> element must not be able to close it or open a comment.
 JSON_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003C", ">": "\\u003E", "&": "\\u0026"})
 
@@ -315,15 +344,22 @@ class StatementDetailView(PageMetaMixin, DetailView):
         return self.render_to_response(context)
 
     def get_context_data(self, **kwargs):
-        published = Statement.objects.published()
-        neighbours = published.in_current_language().only("title", "slug", "language")
+        statement, now = self.object, timezone.now()
+        here = {
+            "now": now,
+            "language": translation.get_language(),
+            "at": statement.published_at,
+            "key": statement.pk,
+        }
         others = {
             version.language: version.get_absolute_url()
-            for version in published.versions_of(self.object).only("slug", "language")
+            for version in VERSIONS(
+                now=now, translation_key=statement.translation_key, key=statement.pk
+            )
         }
         return super().get_context_data(
-            newer=neighbours.newer_than(self.object).first(),
-            older=neighbours.older_than(self.object).first(),
+            newer=(NEWER(**here) or [None])[0],
+            older=(OLDER(**here) or [None])[0],
             versions={self.object.language: self.object.get_absolute_url(), **others},
             other_versions=[
                 {"url": others[code], "tag": language_tag(code), "name": name}

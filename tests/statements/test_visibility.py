@@ -127,6 +127,23 @@ def test_prev_next_links_skip_hidden_statements(client, make_statement):
     assert "Draft between" not in page and "Future one" not in page
 
 
+def test_neighbours_are_in_the_page_language_and_ties_go_by_key(client, make_statement):
+    at = timezone.now() - datetime.timedelta(hours=5)
+    first, second = make_statement(published_at=at), make_statement(published_at=at)
+    make_statement(
+        published_at=at + datetime.timedelta(minutes=30), language="ru", slug="ru"
+    )
+    third = make_statement(published_at=at + datetime.timedelta(hours=1))
+
+    def neighbours(statement):
+        context = client.get(statement.get_absolute_url()).context
+        return context["older"], context["newer"]
+
+    assert neighbours(first) == (None, second)
+    assert neighbours(second) == (first, third)
+    assert neighbours(third) == (second, None)
+
+
 ENTRY_POINTS = [
     "/",
     "/statements/rss/",
