@@ -199,6 +199,48 @@ def lead_image_of_listing(db, values):
     return image
 
 
+def shown_rows(relation):
+    """The rows of one of a statement's relations as its page shows them."""
+    from library.models import StatementDocument, StatementImage
+
+    from .models import Correction, Topic, Turn
+
+    return {
+        "topics": lambda: Topic.objects.all(),
+        "corrections": lambda: Correction.objects.all(),
+        "turns": lambda: Turn.objects.select_related("speaker").defer("search_vector"),
+        "image_links": lambda: StatementImage.objects.select_related("image"),
+        "document_links": lambda: StatementDocument.objects.select_related("document"),
+    }[relation]()
+
+
+def statement_relation(relation):
+    """One of a statement's relations as its page shows them, by the
+    statement's key, compiled once."""
+
+    def build(statement):
+        from .models import Statement
+
+        field = Statement._meta.get_field(relation)
+        lookup = field.related_query_name() if field.concrete else field.field.name
+        return shown_rows(relation).filter(**{lookup: statement})
+
+    return CompiledQuery(build, statement=int)
+
+
+# What a statement's page shows besides its row (``Statement.read_for_page``).
+PAGE_RELATIONS = {
+    relation: statement_relation(relation)
+    for relation in ["topics", "corrections", "turns", "image_links", "document_links"]
+}
+PAGE_SPEAKERS = CompiledQuery(
+    lambda statement: speakers_in_order().queryset.filter(
+        speaker_statements__statement=statement
+    ),
+    statement=int,
+)
+
+
 class StatementQuerySet(models.QuerySet):
     def published(self, now=None):
         """Statements the public may see: published, and their time has come
@@ -255,40 +297,23 @@ class StatementQuerySet(models.QuerySet):
 
     def with_gallery(self):
         """The gallery's pictures, in order, in one query."""
-        from library.models import StatementImage
-
-        return self.prefetch_related(
-            Prefetch(
-                "image_links", queryset=StatementImage.objects.select_related("image")
-            )
-        )
+        return self.prefetch_related(Prefetch("image_links", shown_rows("image_links")))
 
     def with_media(self):
         """The gallery's pictures and the documents, in order, in two queries."""
-        from library.models import StatementDocument
-
         return self.with_gallery().prefetch_related(
-            Prefetch(
-                "document_links",
-                queryset=StatementDocument.objects.select_related("document"),
-            )
+            Prefetch("document_links", shown_rows("document_links"))
         )
 
     def with_turns(self):
         """All a statement's page shows: speakers, topics and turns."""
-        from .models import Turn
-
         return (
             self.with_speakers()
             .prefetch_related(
-                "topics",
-                "corrections",
-                Prefetch(
-                    "turns",
-                    queryset=Turn.objects.select_related("speaker").defer(
-                        "search_vector"
-                    ),
-                ),
+                *(
+                    Prefetch(name, shown_rows(name))
+                    for name in ["topics", "corrections", "turns"]
+                )
             )
             .defer("search_vector")
         )

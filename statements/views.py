@@ -125,10 +125,11 @@ class HomeView(PageMetaMixin, TemplateView):
             Statement.objects.published(now)
             .in_language(language)
             .filter(featured=True)
-            .with_turns()
-            .with_media()
+            .defer("search_vector")
             .first()
         )
+        if featured is not None:
+            featured.read_for_page()
         featured_key = featured.pk if featured is not None else 0  # none has 0
         latest = LATEST(now=now, language=language, featured=featured_key)
         return super().get_context_data(featured=featured, latest=latest, **kwargs)
@@ -329,7 +330,7 @@ class StatementDetailView(PageMetaMixin, DetailView):
     og_type = "article"
 
     def get_queryset(self):
-        statements = Statement.objects.with_turns().with_media()
+        statements = Statement.objects.defer("search_vector")
         # Staff who may read statements in the admin may preview them here.
         if self.request.user.has_perm("statements.view_statement"):
             return statements
@@ -340,6 +341,7 @@ class StatementDetailView(PageMetaMixin, DetailView):
         if self.object.language != translation.get_language():
             # Each statement has one address, in its own language.
             return redirect(self.object)
+        self.object.read_for_page()
         context = self.get_context_data(object=self.object)
         return self.render_to_response(context)
 

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 
 from identity.models import SiteIdentity
 from library.models import Image
-from statements.models import Statement, StatementSpeaker
+from statements.models import Statement, StatementSpeaker, Turn
 
 from .conftest import jpeg, link
 
@@ -291,3 +291,45 @@ def test_a_listings_rows_carry_their_speakers_and_lead_picture(
         lead.thumbnail_src,
         lead.largest,
     )
+
+
+def test_a_statement_page_reads_what_the_prefetches_would(
+    illustrated, make_statement, make_speaker, make_topic, django_assert_num_queries
+):
+    makei, lavrov = make_speaker("Vladimir Makei"), make_speaker("Sergey Lavrov")
+    StatementSpeaker.objects.create(statement=illustrated, speaker=makei, position=1)
+    StatementSpeaker.objects.create(statement=illustrated, speaker=lavrov, position=0)
+    illustrated.topics.set([make_topic("Belarus"), make_topic("Austria")])
+    illustrated.corrections.create(note="Added the second answer.")
+    Turn.objects.bulk_create(
+        Turn(statement=illustrated, position=n, role=role, label=label, speaker=who)
+        for n, (role, label, who) in enumerate(
+            [
+                (Turn.Role.QUESTION, "Question", None),
+                (Turn.Role.ANSWER, "Sergey Lavrov", lavrov),
+                (Turn.Role.ANSWER, "Vladimir Makei", makei),
+            ],
+            1,
+        )
+    )
+    make_statement(title="Another one")
+
+    def shown(statement):
+        return {
+            "speakers": statement.ordered_speakers,
+            "topics": list(statement.topics.all()),
+            "corrections": list(statement.corrections.all()),
+            "turns": [(t, t.speaker) for t in statement.turns.all()],
+            "gallery": statement.gallery,
+            "lead": statement.lead_image,
+            "documents": statement.documents,
+        }
+
+    expected = shown(Statement.objects.with_turns().with_media().get(pk=illustrated.pk))
+    statement = Statement.objects.get(pk=illustrated.pk)
+    with django_assert_num_queries(6):
+        statement.read_for_page()
+    with django_assert_num_queries(0):
+        assert shown(statement) == expected
+    assert [s.name for s in expected["speakers"]] == ["Sergey Lavrov", "Vladimir Makei"]
+    assert len(expected["turns"]) == 3 and len(expected["documents"]) == 2
