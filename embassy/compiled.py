@@ -6,6 +6,10 @@ filters' choices, a page's rows), that took more of a page's CPU than running
 them. A ``CompiledQuery`` keeps the SQL Django wrote and the compiler that
 reads its rows, and runs it with each call's values; Django's own code turns
 the rows into instances. Only the SQL is kept: every run reads the database.
+
+The SQL is kept per database and language: modeltranslation writes a
+translated model's default ordering (a speaker's or topic's name) in the
+language active when the queryset is made.
 """
 
 import copy
@@ -13,6 +17,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import translation
 
 # Where the query is built, each value to be given at each run is a marker:
 # a value of the right type that no real query uses, found again in the
@@ -37,8 +42,8 @@ class _Compiled:
 
 
 class CompiledQuery:
-    """``build(**markers)``'s queryset, compiled once per database, run with
-    the values of each call.
+    """``build(**markers)``'s queryset, compiled once per database and
+    language, run with the values of each call.
 
     ``values`` names each value and gives its type: ``datetime.datetime``,
     ``str`` or ``int``, or a list of one type (``[int] * 20``) for a list of
@@ -60,7 +65,8 @@ class CompiledQuery:
 
     def __call__(self, using=DEFAULT_DB_ALIAS, **values):
         """The rows for ``values``, as the queryset built would give them."""
-        compiled = self._compiled.get(using) or self._compile(using)
+        key = (using, translation.get_language())
+        compiled = self._compiled.get(key) or self._compile(key)
         connection = connections[using]
         params = list(compiled.params)
         for position, (name, index) in compiled.slots.items():
@@ -77,7 +83,8 @@ class CompiledQuery:
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
-    def _compile(self, using):
+    def _compile(self, key):
+        using = key[0]
         queryset = self.build(**self.markers).using(using)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
@@ -98,7 +105,7 @@ class CompiledQuery:
                     (position, (name, index if listed else None)) for position in found
                 )
         compiled = _Compiled(queryset, compiler, sql, tuple(params), slots)
-        self._compiled[using] = compiled
+        self._compiled[key] = compiled
         return compiled
 
 

@@ -370,6 +370,30 @@ def test_topics_index_lists_topics_of_the_pages_language(
     assert russian[0].a["href"] == "/ru/statements/?tag=belarus"
 
 
+def test_a_statement_page_orders_its_topics_by_their_names_in_its_language(
+    client, make_statement
+):
+    """Whichever language's page came first in this process."""
+    nuclear = Topic.objects.create(name_en="Arms control", name_ru="Ядерное оружие")
+    arctic = Topic.objects.create(name_en="The Arctic", name_ru="Арктика")
+    english = make_statement(topics=[nuclear, arctic], translation_key="both")
+    russian = make_statement(
+        topics=[nuclear, arctic], language="ru", translation_key="both", slug="ru"
+    )
+
+    def topics(statement):
+        return [
+            a.get_text()
+            for a in page(client, statement.get_absolute_url()).select(
+                '.statement__meta a[href*="?tag="]'
+            )
+        ]
+
+    for _ in range(2):
+        assert topics(english) == ["Arms control", "The Arctic"]
+        assert topics(russian) == ["Арктика", "Ядерное оружие"]
+
+
 def test_statement_structured_data_names_its_language(client, versions):
     russian = versions[1]
 
