@@ -58,11 +58,9 @@ def neighbour(direction):
     """The statement next to one in the page's language, newer or older."""
 
     def build(now, language, at, key):
-        here = Statement(published_at=at, id=key)
         statements = Statement.objects.published(now).in_language(language)
-        return getattr(statements.only("title", "slug", "language"), direction)(here)[
-            :1
-        ]
+        beside = getattr(statements.only("title", "slug", "language"), direction)
+        return beside(Statement(published_at=at, id=key))[:1]
 
     return CompiledQuery(
         build, now=datetime.datetime, language=str, at=datetime.datetime, key=int
