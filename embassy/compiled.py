@@ -66,7 +66,7 @@ class CompiledQuery:
     def __call__(self, using=DEFAULT_DB_ALIAS, **values):
         """The rows for ``values``, as the queryset built would give them."""
         key = (using, translation.get_language())
-        compiled = self._compiled.get(key) or self._compile(key)
+        compiled = self._compiled.get(key) or self._compile(using, key)
         connection = connections[using]
         params = list(compiled.params)
         for position, (name, index) in compiled.slots.items():
@@ -76,6 +76,9 @@ class CompiledQuery:
                     raise ValueError(f"{name}: at most {len(self.markers[name])}")
                 value = value[index] if index < len(value) else None
             params[position] = _adapted(connection, value)
+        # Django's own iterable runs the query, through a copy of the compiler
+        # kept (which knows how to make the rows into what the queryset
+        # gives), on this thread's connection, with the SQL kept.
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (compiled.sql, params)
@@ -83,8 +86,7 @@ class CompiledQuery:
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
         return list(queryset)
 
-    def _compile(self, key):
-        using = key[0]
+    def _compile(self, using, key):
         queryset = self.build(**self.markers).using(using)
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()

@@ -28,26 +28,27 @@ from .search import attach_snippets
 LIST_PAGE_SIZE = 20
 LATEST_ON_HOME = 10
 
+
+def listed(now, language):
+    """The public statements in ``language`` with what a list item shows."""
+    return Statement.objects.published(now).in_language(language).for_listing()
+
+
+def latest(now, language, featured):
+    """The home page's latest statements, the featured one left out."""
+    return listed(now, language).exclude(pk=featured)[:LATEST_ON_HOME]
+
+
 # The rows of a list page, by their keys, and the latest statements on the
 # home page: the same queries on every page, compiled once (CompiledQuery).
 LISTED_BY_KEY = CompiledQuery(
-    lambda now, language, keys: (
-        Statement.objects.published(now)
-        .in_language(language)
-        .for_listing()
-        .filter(pk__in=keys)
-    ),
+    lambda now, language, keys: listed(now, language).filter(pk__in=keys),
     now=datetime.datetime,
     language=str,
     keys=[int] * LIST_PAGE_SIZE,
 )
 LATEST = CompiledQuery(
-    lambda now, language, featured: (
-        Statement.objects.published(now)
-        .in_language(language)
-        .for_listing()
-        .exclude(pk=featured)[:LATEST_ON_HOME]
-    ),
+    latest,
     now=datetime.datetime,
     language=str,
     featured=int,
