@@ -54,7 +54,8 @@ def main(paths):
         scans = []
         with connection.cursor() as cursor:
             for query in captured.captured_queries:
-                if not query["sql"].lstrip().upper().startswith("SELECT"):
+                # A compiled query runs what its connection prepared (EXECUTE).
+                if not query["sql"].lstrip().upper().startswith(("SELECT", "EXECUTE")):
                     continue
                 cursor.execute("EXPLAIN (FORMAT JSON) " + query["sql"])
                 plan = cursor.fetchone()[0]

@@ -320,16 +320,17 @@ class StatementQuerySet(models.QuerySet):
             .defer("search_vector")
         )
 
+    # The date's bound stands alone, so the index starts at the statement's
+    # date even in a plan made without the values (a prepared statement's
+    # generic plan): as one OR, it was a filter on every newer row (55 ms).
     def newer_than(self, statement):
-        same_time = Q(published_at=statement.published_at)
         return self.filter(
-            Q(published_at__gt=statement.published_at)
-            | same_time & Q(id__gt=statement.id)
+            Q(published_at__gt=statement.published_at) | Q(id__gt=statement.id),
+            published_at__gte=statement.published_at,
         ).order_by("published_at", "id")
 
     def older_than(self, statement):
-        same_time = Q(published_at=statement.published_at)
         return self.filter(
-            Q(published_at__lt=statement.published_at)
-            | same_time & Q(id__lt=statement.id)
+            Q(published_at__lt=statement.published_at) | Q(id__lt=statement.id),
+            published_at__lte=statement.published_at,
         ).order_by("-published_at", "-id")

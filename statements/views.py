@@ -29,43 +29,36 @@ LIST_PAGE_SIZE = 20
 LATEST_ON_HOME = 10
 
 
-def listed(now, language):
-    """The public statements in ``language`` with what a list item shows."""
-    return Statement.objects.published(now).in_language(language).for_listing()
+def listed(now):
+    """The public statements in the page's language with what a list item shows."""
+    return Statement.objects.published(now).in_current_language().for_listing()
 
 
-def latest(now, language, featured):
+def latest(now, featured):
     """The home page's latest statements, the featured one left out."""
-    return listed(now, language).exclude(pk=featured)[:LATEST_ON_HOME]
+    return listed(now).exclude(pk=featured)[:LATEST_ON_HOME]
 
 
-# The rows of a list page, by their keys, and the latest statements on the
-# home page: the same queries on every page, compiled once (CompiledQuery).
+# The same queries on every page, compiled once (CompiledQuery). Each is
+# compiled for each language, so the page's is written into its SQL.
+# The rows of a list page, by their keys, and the home page's statements.
 LISTED_BY_KEY = CompiledQuery(
-    lambda now, language, keys: listed(now, language).filter(pk__in=keys),
+    lambda now, keys: listed(now).filter(pk__in=keys),
     now=datetime.datetime,
-    language=str,
     keys=[int] * LIST_PAGE_SIZE,
 )
-LATEST = CompiledQuery(
-    latest,
-    now=datetime.datetime,
-    language=str,
-    featured=int,
-)
+LATEST = CompiledQuery(latest, now=datetime.datetime, featured=int)
 
 
 def neighbour(direction):
     """The statement next to one in the page's language, newer or older."""
 
-    def build(now, language, at, key):
-        statements = Statement.objects.published(now).in_language(language)
+    def build(now, at, key):
+        statements = Statement.objects.published(now).in_current_language()
         beside = getattr(statements.only("title", "slug", "language"), direction)
         return beside(Statement(published_at=at, id=key))[:1]
 
-    return CompiledQuery(
-        build, now=datetime.datetime, language=str, at=datetime.datetime, key=int
-    )
+    return CompiledQuery(build, now=datetime.datetime, at=datetime.datetime, key=int)
 
 
 # A statement page's links to its neighbours and its other languages' versions.
@@ -119,10 +112,10 @@ class HomeView(PageMetaMixin, TemplateView):
     template_name = "statements/home.html"
 
     def get_context_data(self, **kwargs):
-        now, language = timezone.now(), translation.get_language()
+        now = timezone.now()
         featured = (
             Statement.objects.published(now)
-            .in_language(language)
+            .in_current_language()
             .filter(featured=True)
             .defer("search_vector")
             .first()
@@ -130,7 +123,7 @@ class HomeView(PageMetaMixin, TemplateView):
         if featured is not None:
             featured.read_for_page()
         featured_key = featured.pk if featured is not None else 0  # none has 0
-        latest = LATEST(now=now, language=language, featured=featured_key)
+        latest = LATEST(now=now, featured=featured_key)
         return super().get_context_data(featured=featured, latest=latest, **kwargs)
 
 
@@ -197,9 +190,7 @@ class StatementListView(PageMetaMixin, FilterView):
         if self.object_list.query.annotations:
             rows = self.object_list.for_listing().filter(pk__in=keys)
         else:
-            rows = LISTED_BY_KEY(
-                now=timezone.now(), language=translation.get_language(), keys=keys
-            )
+            rows = LISTED_BY_KEY(now=timezone.now(), keys=keys)
         by_key = {row.pk: row for row in rows}
         return [by_key[key] for key in keys if key in by_key]
 
@@ -346,12 +337,7 @@ class StatementDetailView(PageMetaMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         statement, now = self.object, timezone.now()
-        here = {
-            "now": now,
-            "language": translation.get_language(),
-            "at": statement.published_at,
-            "key": statement.pk,
-        }
+        here = {"now": now, "at": statement.published_at, "key": statement.pk}
         others = {
             version.language: version.get_absolute_url()
             for version in VERSIONS(
