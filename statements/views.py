@@ -2,6 +2,7 @@ import datetime
 import json
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -48,6 +49,23 @@ LISTED_BY_KEY = CompiledQuery(
     keys=[int] * LIST_PAGE_SIZE,
 )
 LATEST = CompiledQuery(latest, now=datetime.datetime, featured=int)
+FEATURED = CompiledQuery(
+    lambda now: (
+        Statement.objects.published(now)
+        .in_current_language()
+        .filter(featured=True)
+        .defer("search_vector")[:1]
+    ),
+    now=datetime.datetime,
+)
+# A statement's page, as the public reads it.
+PUBLIC_BY_SLUG = CompiledQuery(
+    lambda now, slug: (
+        Statement.objects.published(now).defer("search_vector").filter(slug=slug)
+    ),
+    now=datetime.datetime,
+    slug=str,
+)
 
 
 def neighbour(direction):
@@ -113,13 +131,7 @@ class HomeView(PageMetaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        featured = (
-            Statement.objects.published(now)
-            .in_current_language()
-            .filter(featured=True)
-            .defer("search_vector")
-            .first()
-        )
+        featured = next(iter(FEATURED(now=now)), None)
         if featured is not None:
             featured.read_for_page()
         featured_key = featured.pk if featured is not None else 0  # none has 0
@@ -319,12 +331,15 @@ class StatementDetailView(PageMetaMixin, DetailView):
     template_name = "statements/statement_detail.html"
     og_type = "article"
 
-    def get_queryset(self):
-        statements = Statement.objects.defer("search_vector")
+    def get_object(self):
         # Staff who may read statements in the admin may preview them here.
         if self.request.user.has_perm("statements.view_statement"):
-            return statements
-        return statements.published()
+            statements = Statement.objects.defer("search_vector")
+            return get_object_or_404(statements, slug=self.kwargs["slug"])
+        found = PUBLIC_BY_SLUG(now=timezone.now(), slug=self.kwargs["slug"])
+        if not found:
+            raise Http404
+        return found[0]
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
