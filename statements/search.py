@@ -15,13 +15,23 @@ import re
 import time
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchQueryField,
     SearchRank,
 )
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Value
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.utils import translation
 from django.utils.html import escape
@@ -308,6 +318,23 @@ def ranked_window(words):
     return max(RANKED_WINDOW * RANKED_WORDS // count, 1)
 
 
+class Among(Func):
+    """Whether a row's key is one of ``keys``, given as one array.
+
+    ``pk__in`` makes each key a parameter of its own, and Django prepares
+    each one again at every compilation: for a search's 1,000 to 2,000
+    candidates, in the three queries of its page, that cost 3 ms of CPU.
+    """
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+    def __init__(self, keys):
+        array = Value(list(keys), output_field=ArrayField(BigIntegerField()))
+        super().__init__(F("pk"), array)
+
+
 class Matches(Func):
     """``vector @@ query`` for a tsquery given as text (already normalised)."""
 
@@ -388,7 +415,7 @@ def search(statements, words, speaker=None):
                 .values_list("pk", flat=True)[: CHECKED_WINDOW + 1]
             )
         window_full = len(window) > CHECKED_WINDOW
-        checked = statements.filter(pk__in=window[:CHECKED_WINDOW])
+        checked = statements.filter(Among(window[:CHECKED_WINDOW]))
     # Each statement's vector holds its turns too, so the GIN index narrows
     # every search, a speaker's included.
     matches = checked.filter(search_vector=query)
@@ -415,7 +442,7 @@ def search(statements, words, speaker=None):
                 :window
             ]
         )
-    ranked = statements.filter(pk__in=recent).annotate(
+    ranked = statements.filter(Among(recent)).annotate(
         rank=SearchRank(F("search_vector"), query)
     )
     if said is not None:
