@@ -6,7 +6,9 @@ statements table in their plans, against the database in DATABASE_URL.
 
 Requests go through Django's test client with caching off, so every query runs;
 each SELECT is then explained (EXPLAIN, FORMAT JSON). Exits 1 when a plan scans
-statements_statement sequentially.
+statements_statement sequentially, or when a compiled query (prepared, run by
+EXECUTE) takes more than GENERIC_LIMIT_MS with the generic plan PostgreSQL may
+come to use for it, made without its values ("generic ms": the slowest).
 """
 
 import json
@@ -29,6 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
 TABLE = "statements_statement"
+GENERIC_LIMIT_MS = 10
 
 
 def sequential_scans(plan):
@@ -40,13 +43,30 @@ def sequential_scans(plan):
     return found
 
 
+def generic_plan_ms(cursor, execute):
+    """How long a prepared statement runs with its generic plan."""
+    cursor.execute("SET plan_cache_mode = force_generic_plan")
+    try:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {execute}")
+        plan = cursor.fetchone()[0]
+    finally:
+        cursor.execute("RESET plan_cache_mode")
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Execution Time"]
+
+
 def main(paths):
     setup_test_environment()
     client = Client(HTTP_HOST="127.0.0.1")
     failures = 0
-    print(f"{'path':<75} {'status':>6} {'queries':>7} {'ms':>7}  plans")
+    print(
+        f"{'path':<75} {'status':>6} {'queries':>7} {'ms':>7} {'generic ms':>10}  plans"
+    )
     for path in paths:
-        client.get(path)  # warm the database's own caches
+        # Warm the database's own caches; the compiled queries are prepared on
+        # their second run.
+        client.get(path)
+        client.get(path)
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(path)
@@ -61,11 +81,21 @@ def main(paths):
                 plan = cursor.fetchone()[0]
                 plan = json.loads(plan) if isinstance(plan, str) else plan
                 scans += sequential_scans(plan[0]["Plan"])
+            generic = max(
+                (
+                    generic_plan_ms(cursor, query["sql"])
+                    for query in captured.captured_queries
+                    if query["sql"].startswith("EXECUTE")
+                ),
+                default=0,
+            )
         verdict = f"SEQ SCAN of {TABLE} x{len(scans)}" if scans else "indexed"
-        failures += bool(scans)
+        if generic > GENERIC_LIMIT_MS:
+            verdict += ", a slow generic plan"
+        failures += bool(scans) or generic > GENERIC_LIMIT_MS
         print(
             f"{path:<75} {response.status_code:>6} {len(captured):>7} "
-            f"{elapsed:>7.1f}  {verdict}"
+            f"{elapsed:>7.1f} {generic:>10.2f}  {verdict}"
         )
     return 1 if failures else 0
 
