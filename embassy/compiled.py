@@ -12,10 +12,11 @@ translated model's default ordering (a speaker's or topic's name) in the
 language active when the queryset is made.
 
 On PostgreSQL each query is also prepared (``PREPARE``) on each connection
-that runs it, and run by name (``EXECUTE``): PostgreSQL then parses and
-plans it once a connection, not at every run. That took a quarter of
-PostgreSQL's CPU for a list page (bench/README.md). It needs a connection of
-the site's own, not one a pooler in transaction mode shares out.
+that runs it, and run by name (``EXECUTE``): PostgreSQL then parses it once
+a connection, and plans it once too when a plan made without the values
+proves as good as those made for them. Parsing and planning took a quarter
+of PostgreSQL's CPU for a list page (bench/README.md). It needs a
+connection of the site's own, not one a pooler in transaction mode shares.
 """
 
 import copy
