@@ -192,6 +192,10 @@ class _Prepared:
 
     def ready(self, connection):
         """Whether to run it by name on ``connection`` (prepared, if need be)."""
+        # The connection the query will run on: Django checks at a request's
+        # first query that it still works, and opens another if not (after
+        # a restart of PostgreSQL), which has nothing prepared.
+        connection.close_if_health_check_failed()
         connection.ensure_connection()
         raw = connection.connection
         if raw in self.prepared_on:

@@ -234,3 +234,33 @@ def rows_read(node):
     if "Scan" in node["Node Type"]:
         own = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
     return own + sum(rows_read(child) for child in node.get("Plans", []))
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_after_postgresql_drops_the_connection_the_next_request_prepares_again(
+    make_statement,
+):
+    """As after a restart of PostgreSQL: Django's check at the next request
+    finds the connection gone and opens another, which has nothing prepared."""
+    from django.db import close_old_connections, connections
+
+    statement = make_statement()
+    values = {"now": timezone.now(), "language": "en", "ids": [statement.pk]}
+    assert PUBLISHED_IN(**values) == PUBLISHED_IN(**values) == [statement]
+    (name,) = {name for name in prepared_statements() if name.startswith("compiled")}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    other = connections.create_connection("default")
+    with other.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+    other.close()
+
+    close_old_connections()  # what each request starts with
+    for _run in range(2):
+        assert PUBLISHED_IN(**values) == [statement]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != backend
+    assert name in prepared_statements()
