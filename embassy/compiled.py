@@ -94,7 +94,7 @@ class CompiledQuery:
         sql = compiled.sql
         if compiled.prepared is not None and compiled.prepared.ready(connection):
             sql = compiled.prepared.execute
-            params = [params[position] for position in sorted(compiled.slots)]
+            params = [params[position] for position in compiled.prepared.given]
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
@@ -160,7 +160,8 @@ class _Prepared:
 
     def __init__(self, sql, params, slots):
         self.name = f"compiled_query_{next(self._numbers)}"
-        given = sorted(slots)
+        # The positions of the values given at each run, in their order.
+        self.given = given = sorted(slots)
         numbers = {position: number for number, position in enumerate(given, 1)}
         positions = itertools.count()
 
